@@ -1,0 +1,8 @@
+#ifndef MAILBATCH_CPANGOCAIRO_SHIM_H
+#define MAILBATCH_CPANGOCAIRO_SHIM_H
+
+#include <pango/pangocairo.h>
+#include <cairo/cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
+
+#endif

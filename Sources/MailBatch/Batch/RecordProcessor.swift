@@ -1,0 +1,127 @@
+import Logging
+
+/// Takes one claimed file in `processing/` to its end state: rejected, paper, duplicate, or issued
+/// and queued. Safe to run again on the same file after a crash at any point.
+struct RecordProcessor {
+    let spool: Spool
+    let issuer: Issuer
+    let logger: Logger
+    let now: @Sendable () -> Int
+
+    /// Throws `FileSystemError` (the spool cannot be written) or `ConfigurationError` (a template is broken):
+    /// both stop the run, and the file stays in `processing/` for the next one.
+    func process(_ name: String) throws -> RecordOutcome {
+        let path = "\(spool.processing)/\(name)"
+        let bytes: [UInt8]
+        switch try PosixFS.readRegularFile(path, limit: ContractValidator.maximumFileSize) {
+        case .bytes(let read): bytes = read
+        case .tooLarge(let size):
+            return try reject(name, RecordRejection("the file is \(size) bytes; at most \(ContractValidator.maximumFileSize) bytes (1 MiB) are accepted; it was not read"))
+        case .notRegularFile(let kind):
+            return try reject(name, RecordRejection("\(kind), not a regular file; mailbatch reads only regular files and never follows links"))
+        }
+
+        let record: ContractRecord
+        do {
+            record = try ContractValidator.validate(bytes)
+        } catch {
+            return try reject(name, error)
+        }
+
+        if let reason = PaperRouting.reason(for: record) {
+            return try routeToPaper(name, reason: reason)
+        }
+
+        let normalized = Array(SpoolJSON.encode(record))
+        let folder = ContractFolder(path: spool.contractFolder(record.contractNumber))
+        if PosixFS.exists(folder.path) {
+            let existing = try? PosixFS.read(folder.record)
+            guard existing == normalized else {
+                return try reject(name, RecordRejection(
+                    path: "$.contract_number",
+                    "contract \(record.contractNumber) was already issued with different content (see contracts/\(record.contractNumber)/record.json); a contract number is issued once and never re-keyed. Correct the number, or ask an operator to handle the change"))
+            }
+            if PosixFS.exists(folder.queuedMarker) {
+                return try markDuplicate(name, record.contractNumber)
+            }
+            try enqueue(folder)
+            try PosixFS.remove(path)
+            return .completed(contractNumber: record.contractNumber)
+        }
+
+        let issued: Issuer.Issued
+        do {
+            issued = try issuer.issue(record, normalized: normalized, source: bytes)
+        } catch {
+            switch error {
+            case .fileSystem(let fs): throw fs
+            case .template(let failure): throw ConfigurationError(failure.description)
+            case .alreadyIssued: return try reject(name, RecordRejection(error.description))
+            }
+        }
+        try enqueue(issued.folder)
+        try PosixFS.remove(path)
+        try PosixFS.syncDirectory(spool.processing)
+        return .issued(contractNumber: record.contractNumber)
+    }
+
+    /// Copies each message envelope of the contract into the outbox (unless already there or sent),
+    /// then marks the contract as fully queued.
+    func enqueue(_ folder: ContractFolder) throws(FileSystemError) {
+        for file in try PosixFS.list(folder.messages) where file.hasSuffix(".json") {
+            let bytes = try PosixFS.read("\(folder.messages)/\(file)")
+            guard let envelope = try? Envelope.decode(bytes) else {
+                throw FileSystemError("decode the envelope", "\(folder.messages)/\(file)", code: 22)
+            }
+            let target = "\(spool.outbox)/\(envelope.fileName)"
+            let alreadySent = (try? PosixFS.list(folder.sent))?.contains { $0.hasPrefix(envelope.role + ".") } ?? false
+            if PosixFS.exists(target) || PosixFS.exists("\(spool.failed)/\(envelope.fileName)") || alreadySent { continue }
+            var queued = envelope
+            queued.queuedAt = now()
+            queued.nextAttemptAt = queued.queuedAt
+            try PosixFS.writeAtomically(queued.encoded(), to: target)
+        }
+        try PosixFS.writeAtomically(JST.iso8601(epochSeconds: now()) + "\n", to: folder.queuedMarker)
+    }
+
+    private func reject(_ name: String, _ rejection: RecordRejection) throws(FileSystemError) -> RecordOutcome {
+        let target = spool.freeName(name, in: spool.rejected)
+        let note = SpoolNotes.rejection(file: name, issues: rejection.issues, at: JST.iso8601(epochSeconds: now()))
+        try PosixFS.writeAtomically(note, to: "\(spool.rejected)/\(target).error.txt")
+        try PosixFS.move("\(spool.processing)/\(name)", to: "\(spool.rejected)/\(target)")
+        try PosixFS.syncDirectory(spool.rejected)
+        logger.warning("rejected", metadata: ["file": "\(name)", "reason": "\(rejection.issues.first?.description ?? "")"])
+        return .rejected(reason: rejection.description)
+    }
+
+    private func routeToPaper(_ name: String, reason: String) throws(FileSystemError) -> RecordOutcome {
+        let target = spool.freeName(name, in: spool.paper)
+        try PosixFS.writeAtomically(SpoolNotes.paper(file: name, reason: reason, at: JST.iso8601(epochSeconds: now())), to: "\(spool.paper)/\(target).reason.txt")
+        try PosixFS.move("\(spool.processing)/\(name)", to: "\(spool.paper)/\(target)")
+        try PosixFS.syncDirectory(spool.paper)
+        logger.info("paper", metadata: ["file": "\(name)", "reason": "\(reason)"])
+        return .paper(reason: reason)
+    }
+
+    private func markDuplicate(_ name: String, _ number: String) throws(FileSystemError) -> RecordOutcome {
+        let target = spool.freeName(name, in: spool.duplicates)
+        try PosixFS.writeAtomically(SpoolNotes.duplicate(file: name, contractNumber: number, at: JST.iso8601(epochSeconds: now())), to: "\(spool.duplicates)/\(target).note.txt")
+        try PosixFS.move("\(spool.processing)/\(name)", to: "\(spool.duplicates)/\(target)")
+        try PosixFS.syncDirectory(spool.duplicates)
+        logger.info("duplicate", metadata: ["file": "\(name)", "contract": "\(number)"])
+        return .duplicate(contractNumber: number)
+    }
+}
+
+/// Which records are not for electronic delivery at all (orderer adoption rules come on top of this).
+enum PaperRouting {
+    static func reason(for record: ContractRecord) -> String? {
+        if !record.guaranteeType.isEligibleForElectronicDelivery {
+            return "\(record.guaranteeType.japaneseName)は電子保証の対象外です（対象は前払金保証・中間前払金保証・契約保証）"
+        }
+        if record.application.delivery == .paper {
+            return "受注者が書面での交付を選択しています（application.delivery = \"paper\"）"
+        }
+        return nil
+    }
+}

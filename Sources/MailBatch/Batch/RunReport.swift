@@ -1,0 +1,65 @@
+/// The tally of one `mailbatch run`, turned into the summary and the exit code (DESIGN §3).
+struct RunReport: Sendable {
+    var issued = 0
+    var completed = 0
+    var paper = 0
+    var rejected = 0
+    var duplicates = 0
+    var delivery = DeliveryTally()
+    /// Why the run stopped early (a full disk, a read-only spool, a broken template), if it did.
+    var stoppedBy: String?
+    var stopIsConfiguration = false
+    var warnings: [String] = []
+
+    mutating func add(_ outcome: RecordOutcome) {
+        switch outcome {
+        case .issued: issued += 1
+        case .completed: completed += 1
+        case .paper: paper += 1
+        case .rejected: rejected += 1
+        case .duplicate: duplicates += 1
+        }
+    }
+
+    var exitCode: Int32 {
+        if stopIsConfiguration { return ExitCodes.usage }
+        if rejected > 0 || delivery.failed > 0 { return ExitCodes.attention }
+        if stoppedBy != nil || delivery.deferred > 0 || delivery.serverUnreachable { return ExitCodes.temporary }
+        return ExitCodes.success
+    }
+
+    var isQuiet: Bool { exitCode == ExitCodes.success && warnings.isEmpty }
+
+    func summary(spool: Spool) -> String {
+        func row(_ label: String, _ count: Int, _ place: String) -> String {
+            let padded = label.padding(toLength: 22)
+            return "  \(padded)\(String(count).leftPadded(to: 5, with: " "))  \(place)\n"
+        }
+        var text = "mailbatch run: \(issued + completed + paper + rejected + duplicates) record(s), \(delivery.sent + delivery.deferred + delivery.failed) delivery attempt(s)\n"
+        text += row("issued", issued + completed, spool.contracts + "/")
+        text += row("paper (not electronic)", paper, spool.paper + "/")
+        text += row("rejected", rejected, spool.rejected + "/")
+        text += row("duplicate", duplicates, spool.duplicates + "/")
+        text += row("mail sent", delivery.sent, spool.contracts + "/<no>/sent/")
+        text += row("mail deferred", delivery.deferred, spool.outbox + "/")
+        text += row("mail waiting", delivery.waiting, spool.outbox + "/")
+        text += row("mail failed", delivery.failed, spool.failed + "/")
+        if delivery.serverUnreachable { text += "the mail server could not be reached; undelivered mail stays queued for the next run\n" }
+        for warning in warnings { text += "warning: \(warning)\n" }
+        if let stop = stoppedBy { text += "stopped early: \(stop)\n" }
+        return text
+    }
+}
+
+enum ExitCodes {
+    static let success: Int32 = 0
+    static let attention: Int32 = 1
+    static let usage: Int32 = 2
+    static let temporary: Int32 = 75
+}
+
+extension String {
+    func padding(toLength length: Int) -> String {
+        count >= length ? self : self + String(repeating: " ", count: length - count)
+    }
+}

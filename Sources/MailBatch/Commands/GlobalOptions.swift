@@ -1,0 +1,35 @@
+import ArgumentParser
+import Logging
+
+/// Options every subcommand takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The configuration file (default: $MAILBATCH_CONFIG or ./mailbatch.toml).")
+    var config: String?
+
+    @Flag(name: .long, help: "Log only warnings and errors, and print nothing when all went well.")
+    var quiet = false
+
+    @Flag(name: .long, help: "Log debug detail.")
+    var verbose = false
+
+    func loadConfiguration() throws -> Configuration {
+        do {
+            return try ConfigurationLoader.load(path: config ?? ConfigurationLoader.defaultPath())
+        } catch {
+            throw CommandFailure(message: "configuration error: \(error.description)", code: ExitCodes.usage)
+        }
+    }
+
+    func makeLogger() -> Logger {
+        var logger = Logger(label: "mailbatch") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = verbose ? .debug : (quiet ? .warning : .info)
+        return logger
+    }
+}
+
+/// An error that ends a command with a message on stderr and a specific exit code.
+struct CommandFailure: Error, CustomStringConvertible {
+    let message: String
+    let code: Int32
+    var description: String { message }
+}

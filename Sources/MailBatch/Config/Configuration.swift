@@ -1,0 +1,52 @@
+/// Everything `mailbatch` reads from `mailbatch.toml`, resolved and checked.
+struct Configuration: Sendable {
+    var file: String
+    var spool: Spool
+    var smtp: SMTPSettings
+    var mail: MailSettings
+    var delivery: DeliverySettings
+    /// A folder of operator templates that replace the shipped ones of the same name.
+    var templatesDirectory: String?
+    var orderersFile: String?
+}
+
+struct MailSettings: Sendable {
+    var from: Mailbox
+    /// The surety's name as documents and mails sign it.
+    var suretyName: String
+}
+
+struct DeliverySettings: Sendable {
+    var retryInitialSeconds = 300
+    var retryMaxSeconds = 7200
+    var lifetimeSeconds = 3 * 24 * 3600
+    /// Consecutive connection failures after which a run stops trying and defers the rest.
+    var maxConnectionFailures = 3
+}
+
+struct SMTPSettings: Sendable {
+    enum TLSMode: String, Sendable, CaseIterable {
+        case none, starttls, tls
+    }
+
+    var url: String
+    var host: String
+    var tls: TLSMode
+    var username: String?
+    var password: Secret?
+    var caFile: String?
+    var heloName: String?
+    var connectTimeoutSeconds = 10
+    var responseTimeoutSeconds = 30
+
+    var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+}
+
+/// A password held in memory only; its description never shows it.
+struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    let value: String
+    var description: String { "<secret>" }
+    var debugDescription: String { "<secret>" }
+}

@@ -1,0 +1,150 @@
+import Glibc
+import TOMLKit
+
+/// Reads `mailbatch.toml` (see DESIGN §3). Relative paths are relative to the config file's folder.
+enum ConfigurationLoader {
+    static let passwordVariable = "MAILBATCH_SMTP_PASSWORD"
+
+    static func defaultPath() -> String {
+        if let path = getenv("MAILBATCH_CONFIG").map({ String(cString: $0) }), !path.isEmpty { return path }
+        return "mailbatch.toml"
+    }
+
+    static func load(path: String) throws(ConfigurationError) -> Configuration {
+        let absolute = absolutePath(path, relativeTo: currentDirectory())
+        let bytes: [UInt8]
+        do {
+            bytes = try PosixFS.read(absolute)
+        } catch {
+            throw ConfigurationError("cannot read the configuration \(absolute): \(error.description). Pass --config FILE or set MAILBATCH_CONFIG.")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ConfigurationError("\(absolute) is not UTF-8 text")
+        }
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError("\(absolute): line \(error.source.begin.line): \(error.description)")
+        } catch {
+            throw ConfigurationError("\(absolute): \(error)")
+        }
+        return try parse(TOMLSection(table, name: "", file: absolute), baseDirectory: PosixFS.parentPath(absolute), file: absolute)
+    }
+
+    static func parse(_ top: TOMLSection, baseDirectory: String, file: String) throws(ConfigurationError) -> Configuration {
+        func resolve(_ path: String?) -> String? { path.map { absolutePath($0, relativeTo: baseDirectory) } }
+
+        let spool = resolve(try top.string("spool")) ?? absolutePath("spool", relativeTo: baseDirectory)
+        let templates = resolve(try top.string("templates"))
+
+        guard let smtpSection = try top.section("smtp") else { throw ConfigurationError("\(file): the [smtp] table is missing") }
+        let smtp = try smtpSettings(smtpSection, baseDirectory: baseDirectory, file: file)
+
+        guard let mailSection = try top.section("mail") else { throw ConfigurationError("\(file): the [mail] table is missing") }
+        guard let fromText = try mailSection.string("from") else { throw ConfigurationError("\(file): [mail] from is missing") }
+        guard let from = Mailbox(parsing: fromText) else {
+            throw ConfigurationError("\(file): [mail] from \"\(fromText)\" is not an address such as 名前 <user@example.jp>")
+        }
+        let surety = try mailSection.string("surety_name") ?? "西日本建設業保証株式会社"
+        try mailSection.rejectUnknownKeys()
+
+        var delivery = DeliverySettings()
+        if let section = try top.section("delivery") {
+            delivery.retryInitialSeconds = try section.int("retry_initial_seconds", in: 0...86_400) ?? delivery.retryInitialSeconds
+            delivery.retryMaxSeconds = try section.int("retry_max_seconds", in: 0...604_800) ?? delivery.retryMaxSeconds
+            delivery.lifetimeSeconds = try section.int("lifetime_seconds", in: 0...(60 * 86_400)) ?? delivery.lifetimeSeconds
+            delivery.maxConnectionFailures = try section.int("max_connection_failures", in: 1...1000) ?? delivery.maxConnectionFailures
+            try section.rejectUnknownKeys()
+        }
+
+        var orderersFile: String?
+        if let section = try top.section("orderers") {
+            orderersFile = resolve(try section.string("file"))
+            try section.rejectUnknownKeys()
+        }
+        try top.rejectUnknownKeys()
+
+        return Configuration(
+            file: file, spool: Spool(root: spool), smtp: smtp, mail: MailSettings(from: from, suretyName: surety),
+            delivery: delivery, templatesDirectory: templates, orderersFile: orderersFile)
+    }
+
+    private static func smtpSettings(_ s: TOMLSection, baseDirectory: String, file: String) throws(ConfigurationError) -> SMTPSettings {
+        guard let url = try s.string("url") else { throw ConfigurationError("\(file): [smtp] url is missing (e.g. smtp://127.0.0.1:2525)") }
+        let tlsText = try s.string("tls") ?? (url.hasPrefix("smtps://") ? "tls" : "starttls")
+        guard let tls = SMTPSettings.TLSMode(rawValue: tlsText) else {
+            throw ConfigurationError("\(file): [smtp] tls \"\(tlsText)\" must be \"none\", \"starttls\" or \"tls\"")
+        }
+        let scheme: String
+        if url.hasPrefix("smtp://") {
+            scheme = "smtp://"
+        } else if url.hasPrefix("smtps://") {
+            scheme = "smtps://"
+        } else {
+            throw ConfigurationError("\(file): [smtp] url \"\(url)\" must start with smtp:// or smtps://")
+        }
+        if scheme == "smtps://", tls != .tls {
+            throw ConfigurationError("\(file): [smtp] url is smtps:// (TLS from the first byte) but tls = \"\(tls.rawValue)\"; set tls = \"tls\"")
+        }
+        if scheme == "smtp://", tls == .tls {
+            throw ConfigurationError("\(file): [smtp] tls = \"tls\" needs an smtps:// url; for STARTTLS on smtp:// set tls = \"starttls\"")
+        }
+        guard let host = hostOf(url: url, scheme: scheme) else {
+            throw ConfigurationError("\(file): [smtp] url \"\(url)\" has no host")
+        }
+        var settings = SMTPSettings(url: url, host: host, tls: tls)
+        settings.username = try s.string("username")
+        settings.caFile = try s.string("ca_file").map { absolutePath($0, relativeTo: baseDirectory) }
+        settings.heloName = try s.string("helo")
+        settings.connectTimeoutSeconds = try s.int("connect_timeout_seconds", in: 1...600) ?? settings.connectTimeoutSeconds
+        settings.responseTimeoutSeconds = try s.int("response_timeout_seconds", in: 1...3600) ?? settings.responseTimeoutSeconds
+        if let passwordFile = try s.string("password_file") {
+            let path = absolutePath(passwordFile, relativeTo: baseDirectory)
+            guard let bytes = try? PosixFS.read(path), let text = String(validating: bytes, as: UTF8.self) else {
+                throw ConfigurationError("\(file): [smtp] password_file \(path) cannot be read")
+            }
+            settings.password = Secret(value: String(text.trimmingSuffix { $0 == "\n" || $0 == "\r" }))
+        } else if let env = getenv(passwordVariable) {
+            settings.password = Secret(value: String(cString: env))
+        }
+        try s.rejectUnknownKeys()
+        if settings.username != nil, settings.password == nil {
+            throw ConfigurationError("\(file): [smtp] username is set but no password: set password_file or \(passwordVariable)")
+        }
+        if settings.username != nil, tls == .none, !settings.isLoopback {
+            throw ConfigurationError("\(file): [smtp] credentials would be sent in clear text to \(host); use tls = \"starttls\" or \"tls\"")
+        }
+        return settings
+    }
+
+    static func hostOf(url: String, scheme: String) -> String? {
+        var rest = Substring(url.dropFirst(scheme.count))
+        if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
+        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        if rest.hasPrefix("[") {
+            guard let close = rest.firstIndex(of: "]") else { return nil }
+            return String(rest[rest.index(after: rest.startIndex)..<close])
+        }
+        if let colon = rest.firstIndex(of: ":") { rest = rest[..<colon] }
+        return rest.isEmpty ? nil : String(rest)
+    }
+
+    static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(cString: buffer)
+    }
+
+    static func absolutePath(_ path: String, relativeTo base: String) -> String {
+        path.hasPrefix("/") ? path : "\(base)/\(path)"
+    }
+}
+
+extension StringProtocol {
+    func trimmingSuffix(while predicate: (Character) -> Bool) -> SubSequence {
+        var end = endIndex
+        while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
+        return self[..<end]
+    }
+}

@@ -1,0 +1,97 @@
+/// One concluded guarantee contract, as validated from a `mailbatch.contract/v1` file.
+struct ContractRecord: Sendable, Hashable, Codable {
+    static let schema = "mailbatch.contract/v1"
+
+    enum GuaranteeType: String, Sendable, Hashable, Codable, CaseIterable {
+        case advancePayment = "advance_payment"
+        case interimAdvancePayment = "interim_advance_payment"
+        case contract = "contract"
+        case contractReservation = "contract_reservation"
+
+        /// The name printed on documents: 前払金保証, 中間前払金保証, 契約保証, 契約保証予約.
+        var japaneseName: String {
+            switch self {
+            case .advancePayment: "前払金保証"
+            case .interimAdvancePayment: "中間前払金保証"
+            case .contract: "契約保証"
+            case .contractReservation: "契約保証予約"
+            }
+        }
+
+        var isEligibleForElectronicDelivery: Bool { self != .contractReservation }
+    }
+
+    enum Channel: String, Sendable, Hashable, Codable, CaseIterable {
+        case eNet = "e-net"
+        case counter
+    }
+
+    enum Delivery: String, Sendable, Hashable, Codable, CaseIterable {
+        case electronic
+        case paper
+    }
+
+    enum Category: String, Sendable, Hashable, Codable, CaseIterable {
+        case works
+        case consulting
+
+        /// 工事 or 業務: what the project is called on documents.
+        var projectLabel: String { self == .works ? "工事" : "業務" }
+    }
+
+    struct Application: Sendable, Hashable, Codable {
+        let channel: Channel
+        let delivery: Delivery
+    }
+
+    struct Contractor: Sendable, Hashable, Codable {
+        let name: String
+        let representative: String
+        let address: String
+        let email: String
+    }
+
+    struct Orderer: Sendable, Hashable, Codable {
+        let name: String
+        let title: String?
+    }
+
+    struct Project: Sendable, Hashable, Codable {
+        let name: String
+        let location: String
+        let category: Category
+        let publicNoticeOn: CivilDate?
+        let contractOn: CivilDate
+        let period: DatePeriod
+        let contractAmount: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case name, location, category, period
+            case publicNoticeOn = "public_notice_on"
+            case contractOn = "contract_on"
+            case contractAmount = "contract_amount"
+        }
+    }
+
+    struct Guarantee: Sendable, Hashable, Codable {
+        let amount: Int64
+        let period: DatePeriod
+        let premium: Int64
+    }
+
+    let contractNumber: String
+    let guaranteeType: GuaranteeType
+    let concludedOn: CivilDate
+    let application: Application
+    let contractor: Contractor
+    let orderer: Orderer
+    let project: Project
+    let guarantee: Guarantee
+
+    enum CodingKeys: String, CodingKey {
+        case contractNumber = "contract_number"
+        case guaranteeType = "guarantee_type"
+        case concludedOn = "concluded_on"
+        case application, contractor, orderer, project, guarantee
+    }
+}

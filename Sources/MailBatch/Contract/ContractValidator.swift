@@ -1,0 +1,134 @@
+/// Turns the bytes of an upstream file into a `ContractRecord`, or says everything that is wrong with it.
+enum ContractValidator {
+    static let maximumFileSize = 1 << 20
+
+    static func validate(_ bytes: [UInt8]) throws(RecordRejection) -> ContractRecord {
+        guard bytes.count <= maximumFileSize else {
+            throw RecordRejection("the file is \(bytes.count) bytes; at most \(maximumFileSize) bytes (1 MiB) are accepted")
+        }
+        if let problem = TextEncodingCheck.problem(in: bytes) { throw RecordRejection(problem) }
+        let json: JSONValue
+        do {
+            json = try StrictJSONParser.parse(bytes)
+        } catch {
+            throw RecordRejection("not valid JSON: \(error.description)")
+        }
+        var reader = FieldReader()
+        let record = read(json, &reader)
+        guard reader.issues.isEmpty, let record else { throw RecordRejection(reader.issues) }
+        return record
+    }
+
+    private static func read(_ json: JSONValue, _ r: inout FieldReader) -> ContractRecord? {
+        let root = "$"
+        guard let top = r.object(json, at: root, allowed: [
+            "schema", "contract_number", "guarantee_type", "concluded_on", "application", "contractor", "orderer", "project", "guarantee",
+        ]) else { return nil }
+
+        if let schema = r.string(top, "schema", at: root, maxLength: 64), schema != ContractRecord.schema {
+            r.fail("$.schema", "\"\(schema)\" is not supported; expected \"\(ContractRecord.schema)\"")
+        }
+        let number = contractNumber(top, &r)
+        let type = r.choice(top, "guarantee_type", at: root, as: ContractRecord.GuaranteeType.self)
+        let concluded = r.date(top, "concluded_on", at: root)
+        let application = application(top, &r)
+        let contractor = contractor(top, &r)
+        let orderer = orderer(top, &r)
+        let project = project(top, &r)
+        let guarantee = guarantee(top, &r)
+
+        if let project, let guarantee, guarantee.amount > project.contractAmount {
+            r.fail("$.guarantee.amount", "the guarantee amount (\(guarantee.amount)) exceeds the contract amount (\(project.contractAmount))")
+        }
+        guard let number, let type, let concluded, let application, let contractor, let orderer, let project, let guarantee else {
+            return nil
+        }
+        return ContractRecord(
+            contractNumber: number, guaranteeType: type, concludedOn: concluded, application: application,
+            contractor: contractor, orderer: orderer, project: project, guarantee: guarantee)
+    }
+
+    /// 4 to 32 of `A-Z a-z 0-9 -`: it names a folder in the spool, so nothing else may pass.
+    static func isValidContractNumber(_ text: String) -> Bool {
+        (4...32).contains(text.utf8.count)
+            && text.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"): true
+                default: false
+                }
+            }
+    }
+
+    private static func contractNumber(_ top: [String: JSONValue], _ r: inout FieldReader) -> String? {
+        guard let text = r.string(top, "contract_number", at: "$", maxLength: 64) else { return nil }
+        guard isValidContractNumber(text) else {
+            r.fail("$.contract_number", "must be 4 to 32 characters of A-Z, a-z, 0-9 and '-' (found \(text.count) characters)")
+            return nil
+        }
+        return text
+    }
+
+    private static func application(_ top: [String: JSONValue], _ r: inout FieldReader) -> ContractRecord.Application? {
+        let path = "$.application"
+        guard let fields = r.object(top["application"], at: path, allowed: ["channel", "delivery"]) else { return nil }
+        let channel = r.choice(fields, "channel", at: path, as: ContractRecord.Channel.self)
+        let delivery = r.choice(fields, "delivery", at: path, as: ContractRecord.Delivery.self)
+        guard let channel, let delivery else { return nil }
+        return .init(channel: channel, delivery: delivery)
+    }
+
+    private static func contractor(_ top: [String: JSONValue], _ r: inout FieldReader) -> ContractRecord.Contractor? {
+        let path = "$.contractor"
+        guard let fields = r.object(top["contractor"], at: path, allowed: ["name", "representative", "address", "email"]) else {
+            return nil
+        }
+        let name = r.string(fields, "name", at: path, maxLength: 100)
+        let representative = r.string(fields, "representative", at: path, maxLength: 100)
+        let address = r.string(fields, "address", at: path, maxLength: 200)
+        var email = r.string(fields, "email", at: path, maxLength: 254)
+        if let text = email, !EmailAddress.isPlainAddrSpec(text) {
+            r.fail("\(path).email", "\"\(text.prefix(80))\" is not a plain e-mail address (local@domain, no display name, no spaces or commas)")
+            email = nil
+        }
+        guard let name, let representative, let address, let email else { return nil }
+        return .init(name: name, representative: representative, address: address, email: email)
+    }
+
+    private static func orderer(_ top: [String: JSONValue], _ r: inout FieldReader) -> ContractRecord.Orderer? {
+        let path = "$.orderer"
+        guard let fields = r.object(top["orderer"], at: path, allowed: ["name", "title"]) else { return nil }
+        let name = r.string(fields, "name", at: path, maxLength: 100)
+        let title = r.optionalString(fields, "title", at: path, maxLength: 100)
+        guard let name else { return nil }
+        return .init(name: name, title: title)
+    }
+
+    private static func project(_ top: [String: JSONValue], _ r: inout FieldReader) -> ContractRecord.Project? {
+        let path = "$.project"
+        guard let fields = r.object(top["project"], at: path, allowed: [
+            "name", "location", "category", "public_notice_on", "contract_on", "period", "contract_amount",
+        ]) else { return nil }
+        let name = r.string(fields, "name", at: path, maxLength: 300)
+        let location = r.string(fields, "location", at: path, maxLength: 200)
+        let category = r.choice(fields, "category", at: path, as: ContractRecord.Category.self)
+        let notice = r.optionalDate(fields, "public_notice_on", at: path)
+        let contractOn = r.date(fields, "contract_on", at: path)
+        let period = r.period(fields, "period", at: path)
+        let amount = r.yen(fields, "contract_amount", at: path)
+        guard let name, let location, let category, let contractOn, let period, let amount else { return nil }
+        return .init(
+            name: name, location: location, category: category, publicNoticeOn: notice, contractOn: contractOn,
+            period: period, contractAmount: amount)
+    }
+
+    private static func guarantee(_ top: [String: JSONValue], _ r: inout FieldReader) -> ContractRecord.Guarantee? {
+        let path = "$.guarantee"
+        guard let fields = r.object(top["guarantee"], at: path, allowed: ["amount", "period", "premium"]) else { return nil }
+        let amount = r.yen(fields, "amount", at: path)
+        let period = r.period(fields, "period", at: path)
+        let premium = r.yen(fields, "premium", at: path)
+        guard let amount, let period, let premium else { return nil }
+        return .init(amount: amount, period: period, premium: premium)
+    }
+}

@@ -1,0 +1,139 @@
+import CPangoCairo
+
+/// One PDF being drawn: owns the cairo surface and context and a pango context set to 72 dpi so
+/// that font sizes are in points. Text goes through pango, so long names wrap and characters missing
+/// from the main font (𠮷, 髙, ①) come from fontconfig's fallback fonts instead of showing a box.
+final class PDFCanvas {
+    static let a4Width = 595.276
+    static let a4Height = 841.890
+
+    struct Style {
+        var font: String = "IPAexMincho"
+        var size: Double = 10.5
+        var bold = false
+        var alignment: Alignment = .left
+        var lineSpacing: Double = 1.25
+
+        enum Alignment { case left, center, right }
+    }
+
+    private final class Sink {
+        var bytes: [UInt8] = []
+    }
+
+    private let sink = Sink()
+    private let surface: OpaquePointer
+    private let cr: OpaquePointer
+    private let pango: OpaquePointer
+    private var finished = false
+    private(set) var pageNumber = 1
+
+    struct Metadata {
+        var title: String
+        var author: String
+        var subject: String?
+        var createdISO8601: String
+    }
+
+    init(metadata: Metadata) {
+        let writer: cairo_write_func_t = { closure, data, length in
+            let sink = Unmanaged<Sink>.fromOpaque(closure!).takeUnretainedValue()
+            if let data { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length))) }
+            return CAIRO_STATUS_SUCCESS
+        }
+        surface = cairo_pdf_surface_create_for_stream(writer, Unmanaged.passUnretained(sink).toOpaque(), Self.a4Width, Self.a4Height)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, metadata.title)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, metadata.author)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "mailbatch")
+        if let subject = metadata.subject { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, subject) }
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, metadata.createdISO8601)
+        cr = cairo_create(surface)
+        pango = pango_cairo_create_context(cr)
+        pango_cairo_context_set_resolution(pango, 72)
+    }
+
+    deinit {
+        if !finished { cairo_surface_finish(surface) }
+        g_object_unref(UnsafeMutableRawPointer(pango))
+        cairo_destroy(cr)
+        cairo_surface_destroy(surface)
+    }
+
+    private func layout(_ text: String, width: Double?, style: Style) -> OpaquePointer {
+        let layout = pango_layout_new(pango)!
+        let description = pango_font_description_new()!
+        pango_font_description_set_family(description, style.font)
+        pango_font_description_set_absolute_size(description, style.size * Double(PANGO_SCALE))
+        pango_font_description_set_weight(description, style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL)
+        pango_layout_set_font_description(layout, description)
+        pango_font_description_free(description)
+        if let width {
+            pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
+            pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        }
+        pango_layout_set_line_spacing(layout, Float(style.lineSpacing))
+        switch style.alignment {
+        case .left: pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT)
+        case .center: pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)
+        case .right: pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT)
+        }
+        pango_layout_set_text(layout, text, -1)
+        return layout
+    }
+
+    /// The height the text takes when wrapped to `width`.
+    func measure(_ text: String, width: Double?, style: Style) -> (width: Double, height: Double) {
+        let layout = layout(text, width: width, style: style)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        var w: Int32 = 0
+        var h: Int32 = 0
+        pango_layout_get_size(layout, &w, &h)
+        return (Double(w) / Double(PANGO_SCALE), Double(h) / Double(PANGO_SCALE))
+    }
+
+    /// Draws text with its top-left corner at (x, y) and returns its height.
+    @discardableResult
+    func text(_ text: String, x: Double, y: Double, width: Double? = nil, style: Style = Style()) -> Double {
+        let layout = layout(text, width: width, style: style)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        cairo_move_to(cr, x, y)
+        pango_cairo_show_layout(cr, layout)
+        var w: Int32 = 0
+        var h: Int32 = 0
+        pango_layout_get_size(layout, &w, &h)
+        return Double(h) / Double(PANGO_SCALE)
+    }
+
+    func line(from: (Double, Double), to: (Double, Double), width: Double = 0.6) {
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        cairo_set_line_width(cr, width)
+        cairo_move_to(cr, from.0, from.1)
+        cairo_line_to(cr, to.0, to.1)
+        cairo_stroke(cr)
+    }
+
+    func rectangle(x: Double, y: Double, width: Double, height: Double, lineWidth: Double = 0.6, fillGray: Double? = nil) {
+        cairo_rectangle(cr, x, y, width, height)
+        if let gray = fillGray {
+            cairo_set_source_rgb(cr, gray, gray, gray)
+            cairo_fill_preserve(cr)
+        }
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        cairo_set_line_width(cr, lineWidth)
+        cairo_stroke(cr)
+    }
+
+    func newPage() {
+        cairo_show_page(cr)
+        pageNumber += 1
+    }
+
+    /// Ends the document and returns the PDF's bytes.
+    func finish() -> [UInt8] {
+        cairo_show_page(cr)
+        cairo_surface_finish(surface)
+        finished = true
+        return sink.bytes
+    }
+}

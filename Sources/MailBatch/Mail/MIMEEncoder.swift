@@ -1,0 +1,200 @@
+/// The MIME pieces a Japanese business mail needs, written by hand because no listed library gets
+/// them all right: RFC 2047 B-words folded at character boundaries, RFC 2231 parameters, base64 at
+/// 76 columns, and CRLF everywhere. Nothing from input can put a CR or LF into a header.
+enum MIMEEncoder {
+    static let crlf = "\r\n"
+    /// RFC 2047 §2: an encoded-word is at most 75 characters, a line holding one at most 76.
+    static let maxEncodedWord = 75
+    static let maxLine = 76
+
+    // MARK: Headers
+
+    /// An unstructured header (`Subject`), raw when it is short printable ASCII, else folded B-words.
+    static func unstructuredHeader(_ name: String, _ value: String) -> String {
+        let prefix = "\(name): "
+        if isPlainASCII(value), prefix.utf8.count + value.utf8.count <= 78 {
+            return prefix + value + crlf
+        }
+        let words = encodedWords(value, firstBudget: maxLine - prefix.utf8.count)
+        return prefix + words.joined(separator: crlf + " ") + crlf
+    }
+
+    /// An address header (`From`, `To`, `Cc`); each mailbox on its own line when there are several.
+    static func addressHeader(_ name: String, _ mailboxes: [Mailbox]) -> String {
+        let prefix = "\(name): "
+        var lines: [String] = []
+        for (i, mailbox) in mailboxes.enumerated() {
+            let lead = i == 0 ? prefix : " "
+            var line = lead
+            if let display = mailbox.displayName, !display.isEmpty {
+                if isPlainASCII(display) {
+                    line += quotedPhrase(display) + " <\(mailbox.address)>"
+                } else {
+                    let words = encodedWords(display, firstBudget: maxLine - lead.utf8.count)
+                    line += words.joined(separator: crlf + " ") + crlf + " <\(mailbox.address)>"
+                }
+            } else {
+                line += mailbox.address
+            }
+            lines.append(line + (i < mailboxes.count - 1 ? "," : ""))
+        }
+        return lines.joined(separator: crlf) + crlf
+    }
+
+    /// An ASCII display name as an atom phrase when it can be one, else a quoted-string with `"` and `\` escaped.
+    static func quotedPhrase(_ text: String) -> String {
+        let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~ ".utf8)
+        if text.utf8.allSatisfy(atext.contains), !text.hasPrefix(" "), !text.hasSuffix(" "), !text.contains("  ") {
+            return text
+        }
+        var out = "\""
+        for ch in text {
+            if ch == "\"" || ch == "\\" { out.append("\\") }
+            out.append(ch)
+        }
+        return out + "\""
+    }
+
+    static func isPlainASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
+    /// Splits text into `=?UTF-8?B?…?=` words, each holding whole characters and fitting its line:
+    /// the first within `firstBudget` columns, the rest within 75.
+    static func encodedWords(_ text: String, firstBudget: Int) -> [String] {
+        var words: [String] = []
+        var pending: [UInt8] = []
+        var budget = max(firstBudget, 16)
+
+        func encodedLength(_ byteCount: Int) -> Int { 12 + 4 * ((byteCount + 2) / 3) }
+        func flush() {
+            guard !pending.isEmpty else { return }
+            words.append("=?UTF-8?B?" + base64(pending) + "?=")
+            pending.removeAll(keepingCapacity: true)
+            budget = maxEncodedWord
+        }
+        func add(_ bytes: [UInt8]) {
+            if encodedLength(pending.count + bytes.count) > budget { flush() }
+            pending += bytes
+        }
+
+        for character in text {
+            let bytes = Array(String(character).utf8)
+            if encodedLength(bytes.count) <= maxEncodedWord {
+                add(bytes)
+            } else {
+                // A grapheme too long for one word (a long emoji sequence): split between its scalars.
+                for scalar in character.unicodeScalars { add(Array(String(scalar).utf8)) }
+            }
+        }
+        flush()
+        if words.isEmpty { words.append("=?UTF-8?B??=") }
+        return words
+    }
+
+    // MARK: Parameters
+
+    /// A MIME parameter that may hold any text: `name="=?UTF-8?B?…?="` for old readers (RFC 2047
+    /// words inside quotes are not standard but are what they understand), and `name*0*=UTF-8''…`
+    /// continuations per RFC 2231 for everyone else.
+    static func rfc2231Parameter(_ name: String, _ value: String) -> [String] {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&+-.^_`|~".utf8)
+        var segments: [String] = []
+        var current = ""
+        let firstOverhead = " \(name)*0*=UTF-8'';".utf8.count
+        var budget = maxLine - firstOverhead
+        for character in value {
+            var piece = ""
+            for byte in String(character).utf8 {
+                if allowed.contains(byte) {
+                    piece.append(Character(Unicode.Scalar(byte)))
+                } else {
+                    piece += "%" + hex2(byte)
+                }
+            }
+            if !current.isEmpty, current.utf8.count + piece.utf8.count > budget {
+                segments.append(current)
+                current = ""
+                budget = maxLine - " \(name)*\(segments.count)*=;".utf8.count
+            }
+            current += piece
+        }
+        segments.append(current)
+        if segments.count == 1 { return ["\(name)*=UTF-8''\(segments[0])"] }
+        return segments.enumerated().map { i, segment in
+            i == 0 ? "\(name)*0*=UTF-8''\(segment)" : "\(name)*\(i)*=\(segment)"
+        }
+    }
+
+    /// `name="=?UTF-8?B?…?= =?UTF-8?B?…?="`, folded between words.
+    static func encodedWordParameter(_ name: String, _ value: String) -> String {
+        let words = encodedWords(value, firstBudget: maxLine - " \(name)=\"".utf8.count - 1)
+        return "\(name)=\"" + words.joined(separator: crlf + " ") + "\""
+    }
+
+    private static func hex2(_ byte: UInt8) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+    }
+
+    // MARK: Bodies
+
+    /// Base64 wrapped at 76 columns, each line ending in CRLF.
+    static func base64Lines(_ bytes: some Collection<UInt8>) -> String {
+        let encoded = Array(base64(bytes).utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(encoded.count + encoded.count / 76 * 2 + 2)
+        var i = 0
+        while i < encoded.count {
+            let end = min(i + 76, encoded.count)
+            out += encoded[i..<end]
+            out += [0x0D, 0x0A]
+            i = end
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Text with every line ending made CRLF.
+    static func crlfNormalized(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 64)
+        var previousCR = false
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\r":
+                out += "\r\n"
+                previousCR = true
+                continue
+            case "\n":
+                if !previousCR { out += "\r\n" }
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+            previousCR = false
+        }
+        return out
+    }
+
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    static func base64(_ input: some Collection<UInt8>) -> String {
+        let bytes = Array(input)
+        var out = [UInt8]()
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var i = 0
+        while i + 3 <= bytes.count {
+            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)]]
+            i += 3
+        }
+        let rest = bytes.count - i
+        if rest == 1 {
+            let n = UInt32(bytes[i]) << 16
+            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], UInt8(ascii: "="), UInt8(ascii: "=")]
+        } else if rest == 2 {
+            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
+            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], UInt8(ascii: "=")]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

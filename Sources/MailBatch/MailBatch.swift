@@ -1,0 +1,29 @@
+import ArgumentParser
+import Glibc
+
+@main
+struct MailBatch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mailbatch",
+        abstract: "Issue electronic guarantee certificates (電子証書) and deliver their authentication keys (認証キー) by e-mail.",
+        subcommands: [RunCommand.self])
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CommandFailure {
+            FileHandleStderr.write("mailbatch: \(failure.message)\n")
+            Glibc.exit(failure.code)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+enum FileHandleStderr {
+    static func write(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// One message's delivery bookkeeping in `outbox/`: who it goes to, where its bytes are, and every
+/// attempt with the server's reply. The message bytes themselves stay in the contract's folder, so a
+/// re-send carries exactly what was issued, Message-ID included.
+struct Envelope: Sendable, Codable, Equatable {
+    struct Attempt: Sendable, Codable, Equatable {
+        enum Outcome: String, Sendable, Codable {
+            case sent, deferred, failed
+        }
+
+        let at: String
+        let outcome: Outcome
+        let reply: String
+    }
+
+    let messageID: String
+    let contractNumber: String
+    let role: String
+    let mailFrom: String
+    let recipients: [String]
+    /// Relative to the spool root, e.g. `contracts/R07-4621-000123/messages/contractor.eml`.
+    let messagePath: String
+    var queuedAt: Int
+    var nextAttemptAt: Int
+    var attempts: [Attempt]
+
+    enum CodingKeys: String, CodingKey {
+        case role, recipients, attempts
+        case messageID = "message_id"
+        case contractNumber = "contract_number"
+        case mailFrom = "mail_from"
+        case messagePath = "message_path"
+        case queuedAt = "queued_at"
+        case nextAttemptAt = "next_attempt_at"
+    }
+
+    /// The outbox file name: `R07-4621-000123.contractor.json`.
+    var fileName: String { "\(contractNumber).\(role).json" }
+
+    func encoded() -> [UInt8] { Array(SpoolJSON.encode(self)) }
+
+    static func decode(_ bytes: [UInt8]) throws -> Envelope {
+        try JSONDecoder().decode(Envelope.self, from: Data(bytes))
+    }
+}
+
+/// The JSON form of every file mailbatch writes: sorted keys, UTF-8 unescaped, a final newline.
+enum SpoolJSON {
+    static func encode(_ value: some Encodable) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        // Every type written here is plain data; encoding it cannot fail.
+        var data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        data.append(0x0A)
+        return data
+    }
+}

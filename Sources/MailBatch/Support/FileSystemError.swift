@@ -1,0 +1,31 @@
+import Glibc
+
+/// A file-system call that failed, with the path and the system's reason, so an operator knows
+/// which file to look at (a full disk, a read-only spool, a permission).
+struct FileSystemError: Error, Sendable, CustomStringConvertible {
+    let operation: String
+    let path: String
+    let code: Int32
+
+    init(_ operation: String, _ path: String, code: Int32 = errno) {
+        self.operation = operation
+        self.path = path
+        self.code = code
+    }
+
+    var description: String {
+        let reason = String(cString: strerror(code))
+        let hint: String
+        switch code {
+        case ENOSPC: hint = " (the disk is full: free space, then run again)"
+        case EROFS: hint = " (the file system is read-only: remount it read-write, then run again)"
+        case EACCES, EPERM: hint = " (permission denied: run as the spool's owner)"
+        case EDQUOT: hint = " (disk quota exceeded)"
+        default: hint = ""
+        }
+        return "cannot \(operation) \(path): \(reason)\(hint)"
+    }
+
+    /// Errors after which no further spool write can succeed: the run stops instead of going on.
+    var isFatalForRun: Bool { [ENOSPC, EROFS, EDQUOT, EIO].contains(code) }
+}

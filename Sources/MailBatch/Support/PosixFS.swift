@@ -1,0 +1,209 @@
+import Glibc
+
+/// The few file-system operations the spool is built on, as thin wrappers over POSIX calls:
+/// every write goes to a temp file, is fsync'ed, renamed over the target and the folder fsync'ed.
+enum PosixFS {
+    static let fileMode: mode_t = 0o600
+    static let folderMode: mode_t = 0o700
+
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Creates a folder (and its parents) owner-only; an existing folder is left as it is.
+    static func makeDirectory(_ path: String) throws(FileSystemError) {
+        if isDirectory(path) { return }
+        let parent = parentPath(path)
+        if parent != path, !parent.isEmpty, !isDirectory(parent) { try makeDirectory(parent) }
+        if mkdir(path, folderMode) != 0, errno != EEXIST { throw FileSystemError("create the folder", path) }
+        chmod(path, folderMode)
+    }
+
+    static func parentPath(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    static func lastComponent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    /// Writes bytes durably and atomically: readers see the old file or the whole new one, never a part.
+    static func writeAtomically(_ bytes: some Collection<UInt8>, to path: String) throws(FileSystemError) {
+        let temp = "\(parentPath(path))/.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(lastComponent(path))"
+        try writeNew(bytes, to: temp, sync: true)
+        guard rename(temp, path) == 0 else {
+            let code = errno
+            unlink(temp)
+            throw FileSystemError("rename into place", path, code: code)
+        }
+        try syncDirectory(parentPath(path))
+    }
+
+    static func writeAtomically(_ text: String, to path: String) throws(FileSystemError) {
+        try writeAtomically(Array(text.utf8), to: path)
+    }
+
+    /// Creates a file that must not exist yet, owner-only, optionally fsync'ed.
+    static func writeNew(_ bytes: some Collection<UInt8>, to path: String, sync: Bool) throws(FileSystemError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, fileMode)
+        guard fd >= 0 else { throw FileSystemError("create", path) }
+        defer { close(fd) }
+        fchmod(fd, fileMode)
+        let array = Array(bytes)
+        var written = 0
+        while written < array.count {
+            let n = array.withUnsafeBytes { raw in
+                Glibc.write(fd, raw.baseAddress! + written, array.count - written)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                unlink(path)
+                throw FileSystemError("write", path, code: code)
+            }
+            written += n
+        }
+        if sync, fsync(fd) != 0 {
+            let code = errno
+            unlink(path)
+            throw FileSystemError("flush to disk", path, code: code)
+        }
+    }
+
+    static func syncDirectory(_ path: String) throws(FileSystemError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError("open the folder", path) }
+        defer { close(fd) }
+        if fsync(fd) != 0, errno != EINVAL { throw FileSystemError("flush the folder", path) }
+    }
+
+    static func syncFile(_ path: String) throws(FileSystemError) {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError("open", path) }
+        defer { close(fd) }
+        if fsync(fd) != 0 { throw FileSystemError("flush to disk", path) }
+    }
+
+    enum ReadOutcome {
+        case bytes([UInt8])
+        case tooLarge(Int)
+        case notRegularFile(String)
+    }
+
+    /// Reads a regular file without following a symbolic link and without blocking on a FIFO;
+    /// a file over `limit` bytes is refused unread.
+    static func readRegularFile(_ path: String, limit: Int) throws(FileSystemError) -> ReadOutcome {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ELOOP { return .notRegularFile("a symbolic link") }
+            throw FileSystemError("open", path)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw FileSystemError("inspect", path) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: return .notRegularFile("a folder")
+        case S_IFIFO: return .notRegularFile("a FIFO (named pipe)")
+        case S_IFSOCK: return .notRegularFile("a socket")
+        default: return .notRegularFile("not a regular file")
+        }
+        let size = Int(info.st_size)
+        if size > limit { return .tooLarge(size) }
+        var buffer = [UInt8](repeating: 0, count: size + 1)
+        var total = 0
+        while total < buffer.count {
+            let n = buffer.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress! + total, raw.count - total) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError("read", path)
+            }
+            if n == 0 { break }
+            total += n
+            if total > limit { return .tooLarge(total) }
+            if total == buffer.count { buffer.append(contentsOf: repeatElement(0, count: 4096)) }
+        }
+        return .bytes(Array(buffer[0..<total]))
+    }
+
+    /// Reads a small file the spool itself wrote.
+    static func read(_ path: String) throws(FileSystemError) -> [UInt8] {
+        switch try readRegularFile(path, limit: 64 << 20) {
+        case .bytes(let bytes): return bytes
+        case .tooLarge: throw FileSystemError("read (too large)", path, code: EFBIG)
+        case .notRegularFile: throw FileSystemError("read (not a regular file)", path, code: EINVAL)
+        }
+    }
+
+    /// The names in a folder as raw bytes (a name need not be UTF-8), without `.` and `..`, sorted.
+    static func listRaw(_ path: String) throws(FileSystemError) -> [[UInt8]] {
+        guard let dir = opendir(path) else { throw FileSystemError("list the folder", path) }
+        defer { closedir(dir) }
+        var names: [[UInt8]] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                Array(raw.prefix(while: { $0 != 0 }))
+            }
+            if name == [0x2E] || name == [0x2E, 0x2E] { continue }
+            names.append(name)
+        }
+        return names.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// The names in a folder that are valid UTF-8, sorted.
+    static func list(_ path: String) throws(FileSystemError) -> [String] {
+        try listRaw(path).compactMap { String(validating: $0, as: UTF8.self) }
+    }
+
+    static func move(_ from: String, to: String) throws(FileSystemError) {
+        guard rename(from, to) == 0 else { throw FileSystemError("move \(from) to", to) }
+    }
+
+    static func remove(_ path: String) throws(FileSystemError) {
+        guard unlink(path) == 0 || errno == ENOENT else { throw FileSystemError("remove", path) }
+    }
+
+    /// Removes a folder tree the spool itself built (a half-built temp folder), never following links.
+    static func removeTree(_ path: String) throws(FileSystemError) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            for name in try listRaw(path) {
+                try removeTree(path + "/" + String(decoding: name, as: UTF8.self))
+            }
+            guard rmdir(path) == 0 else { throw FileSystemError("remove the folder", path) }
+        } else {
+            try remove(path)
+        }
+    }
+}
+
+extension PosixFS {
+    /// Appends one line to a log file (created owner-only) and flushes it.
+    static func appendLine(_ line: String, to path: String) throws(FileSystemError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, fileMode)
+        guard fd >= 0 else { throw FileSystemError("open", path) }
+        defer { close(fd) }
+        let bytes = Array((line + "\n").utf8)
+        let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard n == bytes.count else { throw FileSystemError("append to", path) }
+        if fsync(fd) != 0 { throw FileSystemError("flush to disk", path) }
+    }
+
+    /// Renames using raw name bytes, for entries whose names are not valid UTF-8.
+    static func moveRaw(_ folder: String, _ name: [UInt8], to path: String) throws(FileSystemError) {
+        let source = Array(folder.utf8) + [UInt8(ascii: "/")] + name + [0]
+        let ok = source.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { rename($0.baseAddress!, path) == 0 }
+        }
+        guard ok else { throw FileSystemError("move an entry of \(folder) to", path) }
+    }
+}

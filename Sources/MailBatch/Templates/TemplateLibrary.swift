@@ -1,0 +1,59 @@
+import Glibc
+import Mustache
+import Templates
+
+/// The mustache templates for mail subjects, bodies and document wording: the shipped ones, with
+/// any file of the same name in the operator's folder (`templates = "…"`) taking their place.
+struct TemplateLibrary: Sendable {
+    private let library: MustacheLibrary
+    let names: Set<String>
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    init(overrides: String?) throws(Failure) {
+        var library = MustacheLibrary()
+        var names: Set<String> = []
+        guard let shipped = ShippedTemplates.directory?.path else {
+            throw Failure(description: "the shipped templates are missing next to the mailbatch binary (mailbatch_Templates.resources); reinstall it")
+        }
+        for folder in [shipped, overrides].compactMap({ $0 }) {
+            let files: [String]
+            do {
+                files = try PosixFS.list(folder).filter { $0.hasSuffix(".mustache") }
+            } catch {
+                throw Failure(description: "cannot read the templates folder \(folder): \(error)")
+            }
+            for file in files {
+                let path = "\(folder)/\(file)"
+                guard let bytes = try? PosixFS.read(path), let text = String(validating: bytes, as: UTF8.self) else {
+                    throw Failure(description: "cannot read the template \(path) as UTF-8 text")
+                }
+                let name = String(file.dropLast(".mustache".count))
+                do {
+                    try library.register("{{% CONTENT_TYPE: TEXT}}" + text, named: name)
+                } catch {
+                    throw Failure(description: "the template \(path) does not parse: \(error)")
+                }
+                names.insert(name)
+            }
+        }
+        self.library = library
+        self.names = names
+    }
+
+    func render(_ name: String, _ context: [String: Any]) throws(Failure) -> String {
+        guard names.contains(name), let text = library.render(context, withTemplate: name) else {
+            throw Failure(description: "the template \(name).mustache is missing")
+        }
+        return text
+    }
+
+    /// A one-line rendering (a subject): surrounding white space and line breaks removed.
+    func renderLine(_ name: String, _ context: [String: Any]) throws(Failure) -> String {
+        let text = try render(name, context)
+        let flattened = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+        return String(flattened.trimmingSuffix { $0 == " " }.drop(while: { $0 == " " }))
+    }
+}
