@@ -40,6 +40,7 @@ class Faults:
         self.data_reply = None      # reply instead of 250 after DATA
         self.data_replies_once = [] # replies for the next DATA commands, consumed in order
         self.drop_in_data = 0       # drop the connection during the next N DATA transfers
+        self.data_delay = 0.0       # seconds to wait before answering DATA
 
 
 class RecordingHandler:
@@ -59,8 +60,17 @@ class RecordingHandler:
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
+    @staticmethod
+    def _login(session):
+        data = getattr(session, "auth_data", None)
+        if session.authenticated and isinstance(data, LoginPassword):
+            return data.login.decode()
+        return None
+
     async def handle_DATA(self, server, session, envelope):
         f = self.faults
+        if f.data_delay:
+            await asyncio.sleep(f.data_delay)
         if f.drop_in_data > 0:
             f.drop_in_data -= 1
             session.transport.close()
@@ -78,7 +88,7 @@ class RecordingHandler:
         with open(base + ".json", "w") as fh:
             json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
                        "tls": session.ssl is not None,
-                       "auth": session.authenticated}, fh)
+                       "auth": self._login(session)}, fh)
         return "250 2.0.0 OK: queued as %05d" % n
 
 
@@ -91,7 +101,7 @@ class Authenticator:
     def __call__(self, server, session, envelope, mechanism, auth_data):
         ok = isinstance(auth_data, LoginPassword) and auth_data.login == self.user and auth_data.password == self.password
         self.attempts.append({"mechanism": mechanism, "tls": session.ssl is not None, "ok": ok})
-        return AuthResult(success=ok, handled=False)
+        return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
 
 def start(out_dir, port=None, faults=None, tls_cert=None, tls_key=None, require_starttls=False,

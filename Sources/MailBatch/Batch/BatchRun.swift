@@ -1,5 +1,4 @@
 import Glibc
-
 import Logging
 
 /// One `mailbatch run`: take the lock, finish what a crashed run left, take in new files one by one,

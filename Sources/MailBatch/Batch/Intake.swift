@@ -40,9 +40,14 @@ struct Intake {
         let safe = spool.freeName("unreadable-name-\(hex.prefix(32)).json", in: spool.rejected)
         let note = SpoolNotes.rejection(
             file: safe,
-            issues: [ValidationIssue(path: "$", expected: "the file name is not valid UTF-8 or contains a control character (original name bytes: \(hex)); name files with printable UTF-8 only")],
+            issues: [
+                ValidationIssue(
+                    path: "$",
+                    expected:
+                        "the file name is not valid UTF-8 or contains a control character (original name bytes: \(hex)); name files with printable UTF-8 only")
+            ],
             at: JST.iso8601(epochSeconds: now()))
-        try PosixFS.writeAtomically(note, to: "\(spool.rejected)/\(safe).error.txt")
+        try spool.write(note, to: "\(spool.rejected)/\(safe).error.txt")
         try PosixFS.moveRaw(spool.incoming, raw, to: "\(spool.rejected)/\(safe)")
         logger.warning("rejected an unreadable file name", metadata: ["renamed": "\(safe)"])
         return .rejectedName

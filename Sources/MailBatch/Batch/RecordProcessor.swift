@@ -16,7 +16,8 @@ struct RecordProcessor {
         switch try PosixFS.readRegularFile(path, limit: ContractValidator.maximumFileSize) {
         case .bytes(let read): bytes = read
         case .tooLarge(let size):
-            return try reject(name, RecordRejection("the file is \(size) bytes; at most \(ContractValidator.maximumFileSize) bytes (1 MiB) are accepted; it was not read"))
+            return try reject(
+                name, RecordRejection("the file is \(size) bytes; at most \(ContractValidator.maximumFileSize) bytes (1 MiB) are accepted; it was not read"))
         case .notRegularFile(let kind):
             return try reject(name, RecordRejection("\(kind), not a regular file; mailbatch reads only regular files and never follows links"))
         }
@@ -37,9 +38,12 @@ struct RecordProcessor {
         if PosixFS.exists(folder.path) {
             let existing = try? PosixFS.read(folder.record)
             guard existing == normalized else {
-                return try reject(name, RecordRejection(
-                    path: "$.contract_number",
-                    "contract \(record.contractNumber) was already issued with different content (see contracts/\(record.contractNumber)/record.json); a contract number is issued once and never re-keyed. Correct the number, or ask an operator to handle the change"))
+                return try reject(
+                    name,
+                    RecordRejection(
+                        path: "$.contract_number",
+                        "contract \(record.contractNumber) was already issued with different content (see contracts/\(record.contractNumber)/record.json); a contract number is issued once and never re-keyed. Correct the number, or ask an operator to handle the change"
+                    ))
             }
             if PosixFS.exists(folder.queuedMarker) {
                 return try markDuplicate(name, record.contractNumber)
@@ -79,15 +83,15 @@ struct RecordProcessor {
             var queued = envelope
             queued.queuedAt = now()
             queued.nextAttemptAt = queued.queuedAt
-            try PosixFS.writeAtomically(queued.encoded(), to: target)
+            try spool.write(queued.encoded(), to: target)
         }
-        try PosixFS.writeAtomically(JST.iso8601(epochSeconds: now()) + "\n", to: folder.queuedMarker)
+        try spool.write(JST.iso8601(epochSeconds: now()) + "\n", to: folder.queuedMarker)
     }
 
     private func reject(_ name: String, _ rejection: RecordRejection) throws(FileSystemError) -> RecordOutcome {
         let target = spool.freeName(name, in: spool.rejected)
         let note = SpoolNotes.rejection(file: name, issues: rejection.issues, at: JST.iso8601(epochSeconds: now()))
-        try PosixFS.writeAtomically(note, to: "\(spool.rejected)/\(target).error.txt")
+        try spool.write(note, to: "\(spool.rejected)/\(target).error.txt")
         try PosixFS.move("\(spool.processing)/\(name)", to: "\(spool.rejected)/\(target)")
         try PosixFS.syncDirectory(spool.rejected)
         logger.warning("rejected", metadata: ["file": "\(name)", "reason": "\(rejection.issues.first?.description ?? "")"])
@@ -96,7 +100,8 @@ struct RecordProcessor {
 
     private func routeToPaper(_ name: String, reason: String) throws(FileSystemError) -> RecordOutcome {
         let target = spool.freeName(name, in: spool.paper)
-        try PosixFS.writeAtomically(SpoolNotes.paper(file: name, reason: reason, at: JST.iso8601(epochSeconds: now())), to: "\(spool.paper)/\(target).reason.txt")
+        try spool.write(
+            SpoolNotes.paper(file: name, reason: reason, at: JST.iso8601(epochSeconds: now())), to: "\(spool.paper)/\(target).reason.txt")
         try PosixFS.move("\(spool.processing)/\(name)", to: "\(spool.paper)/\(target)")
         try PosixFS.syncDirectory(spool.paper)
         logger.info("paper", metadata: ["file": "\(name)", "reason": "\(reason)"])
@@ -105,7 +110,8 @@ struct RecordProcessor {
 
     private func markDuplicate(_ name: String, _ number: String) throws(FileSystemError) -> RecordOutcome {
         let target = spool.freeName(name, in: spool.duplicates)
-        try PosixFS.writeAtomically(SpoolNotes.duplicate(file: name, contractNumber: number, at: JST.iso8601(epochSeconds: now())), to: "\(spool.duplicates)/\(target).note.txt")
+        try spool.write(
+            SpoolNotes.duplicate(file: name, contractNumber: number, at: JST.iso8601(epochSeconds: now())), to: "\(spool.duplicates)/\(target).note.txt")
         try PosixFS.move("\(spool.processing)/\(name)", to: "\(spool.duplicates)/\(target)")
         try PosixFS.syncDirectory(spool.duplicates)
         logger.info("duplicate", metadata: ["file": "\(name)", "contract": "\(number)"])

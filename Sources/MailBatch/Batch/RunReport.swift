@@ -35,7 +35,8 @@ struct RunReport: Sendable {
             let padded = label.padding(toLength: 22)
             return "  \(padded)\(String(count).leftPadded(to: 5, with: " "))  \(place)\n"
         }
-        var text = "mailbatch run: \(issued + completed + paper + rejected + duplicates) record(s), \(delivery.sent + delivery.deferred + delivery.failed) delivery attempt(s)\n"
+        var text =
+            "mailbatch run: \(issued + completed + paper + rejected + duplicates) record(s), \(delivery.sent + delivery.deferred + delivery.failed) delivery attempt(s)\n"
         text += row("issued", issued + completed, spool.contracts + "/")
         text += row("paper (not electronic)", paper, spool.paper + "/")
         text += row("rejected", rejected, spool.rejected + "/")

@@ -4,7 +4,9 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Process spool/incoming/: validate, issue certificates and keys, and send the notifications.",
-        discussion: "Exit codes: 0 all handled; 1 something was rejected or dead-lettered; 2 usage or configuration error; 75 temporary (another run holds the lock, or mail was deferred).")
+        discussion:
+            "Exit codes: 0 all handled; 1 something was rejected or dead-lettered; 2 usage or configuration error; 75 temporary (another run holds the lock, or mail was deferred)."
+    )
 
     @OptionGroup var options: GlobalOptions
 

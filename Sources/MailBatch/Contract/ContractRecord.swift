@@ -79,6 +79,7 @@ struct ContractRecord: Sendable, Hashable, Codable {
         let premium: Int64
     }
 
+    var schema = ContractRecord.schema
     let contractNumber: String
     let guaranteeType: GuaranteeType
     let concludedOn: CivilDate
@@ -92,6 +93,6 @@ struct ContractRecord: Sendable, Hashable, Codable {
         case contractNumber = "contract_number"
         case guaranteeType = "guarantee_type"
         case concludedOn = "concluded_on"
-        case application, contractor, orderer, project, guarantee
+        case schema, application, contractor, orderer, project, guarantee
     }
 }

@@ -21,9 +21,13 @@ enum ContractValidator {
 
     private static func read(_ json: JSONValue, _ r: inout FieldReader) -> ContractRecord? {
         let root = "$"
-        guard let top = r.object(json, at: root, allowed: [
-            "schema", "contract_number", "guarantee_type", "concluded_on", "application", "contractor", "orderer", "project", "guarantee",
-        ]) else { return nil }
+        guard
+            let top = r.object(
+                json, at: root,
+                allowed: [
+                    "schema", "contract_number", "guarantee_type", "concluded_on", "application", "contractor", "orderer", "project", "guarantee",
+                ])
+        else { return nil }
 
         if let schema = r.string(top, "schema", at: root, maxLength: 64), schema != ContractRecord.schema {
             r.fail("$.schema", "\"\(schema)\" is not supported; expected \"\(ContractRecord.schema)\"")
@@ -54,7 +58,8 @@ enum ContractValidator {
             && text.utf8.allSatisfy { byte in
                 switch byte {
                 case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"): true
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"):
+                    true
                 default: false
                 }
             }
@@ -106,9 +111,13 @@ enum ContractValidator {
 
     private static func project(_ top: [String: JSONValue], _ r: inout FieldReader) -> ContractRecord.Project? {
         let path = "$.project"
-        guard let fields = r.object(top["project"], at: path, allowed: [
-            "name", "location", "category", "public_notice_on", "contract_on", "period", "contract_amount",
-        ]) else { return nil }
+        guard
+            let fields = r.object(
+                top["project"], at: path,
+                allowed: [
+                    "name", "location", "category", "public_notice_on", "contract_on", "period", "contract_amount",
+                ])
+        else { return nil }
         let name = r.string(fields, "name", at: path, maxLength: 300)
         let location = r.string(fields, "location", at: path, maxLength: 200)
         let category = r.choice(fields, "category", at: path, as: ContractRecord.Category.self)

@@ -23,7 +23,9 @@ enum EmailAddress {
             guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else {
                 return false
             }
-            return bytes.allSatisfy { $0 == UInt8(ascii: "-") || ($0 < 0x80 && (Character(Unicode.Scalar($0)).isLetter || Character(Unicode.Scalar($0)).isNumber)) }
+            return bytes.allSatisfy {
+                $0 == UInt8(ascii: "-") || ($0 < 0x80 && (Character(Unicode.Scalar($0)).isLetter || Character(Unicode.Scalar($0)).isNumber))
+            }
         }
     }
 

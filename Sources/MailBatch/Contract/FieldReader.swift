@@ -34,7 +34,10 @@ struct FieldReader {
             return nil
         }
         if let bad = text.unicodeScalars.first(where: Self.isForbidden) {
-            fail(here, "contains a control character (U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4))); remove line breaks and control characters")
+            fail(
+                here,
+                "contains a control character (U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4))); remove line breaks and control characters"
+            )
             return nil
         }
         if text.allSatisfy(\.isWhitespace) {

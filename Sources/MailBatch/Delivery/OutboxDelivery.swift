@@ -13,8 +13,10 @@ final class OutboxDelivery {
     private let logger: Logger
     private let now: @Sendable () -> Int
 
-    init(spool: Spool, delivery: DeliverySettings, logger: Logger, now: @escaping @Sendable () -> Int,
-         makeTransport: @escaping () throws -> any MailTransport) {
+    init(
+        spool: Spool, delivery: DeliverySettings, logger: Logger, now: @escaping @Sendable () -> Int,
+        makeTransport: @escaping () throws -> any MailTransport
+    ) {
         self.spool = spool
         self.schedule = RetrySchedule(delivery)
         self.maxConnectionFailures = delivery.maxConnectionFailures
@@ -77,10 +79,12 @@ final class OutboxDelivery {
                 } else {
                     try record(&envelope, .deferred, reply, at: path)
                     tally.deferred += 1
-                    logger.warning("deferred", metadata: [
-                        "contract": "\(envelope.contractNumber)", "role": "\(envelope.role)", "reply": "\(reply)",
-                        "next": "\(JST.iso8601(epochSeconds: envelope.nextAttemptAt))",
-                    ])
+                    logger.warning(
+                        "deferred",
+                        metadata: [
+                            "contract": "\(envelope.contractNumber)", "role": "\(envelope.role)", "reply": "\(reply)",
+                            "next": "\(JST.iso8601(epochSeconds: envelope.nextAttemptAt))",
+                        ])
                 }
                 if consecutiveConnectionFailures >= maxConnectionFailures {
                     tally.serverUnreachable = true
@@ -104,7 +108,7 @@ final class OutboxDelivery {
 
     private func record(_ envelope: inout Envelope, _ outcome: Envelope.Attempt.Outcome, _ reply: String, at path: String) throws(FileSystemError) {
         envelope.attempts.append(.init(at: JST.iso8601(epochSeconds: now()), outcome: outcome, reply: reply))
-        try PosixFS.writeAtomically(envelope.encoded(), to: path)
+        try spool.write(envelope.encoded(), to: path)
     }
 
     private func finishSent(_ envelope: Envelope, from path: String) throws(FileSystemError) {
@@ -114,7 +118,9 @@ final class OutboxDelivery {
         try PosixFS.move(path, to: "\(folder.sent)/\(target)")
         try PosixFS.syncDirectory(folder.sent)
         try PosixFS.syncDirectory(spool.outbox)
-        try? PosixFS.appendLine("\(JST.iso8601(epochSeconds: now())) \(envelope.role) mail sent to \(envelope.recipients.joined(separator: ", ")): \(envelope.attempts.last?.reply ?? "")", to: folder.history)
+        try? PosixFS.appendLine(
+            "\(JST.iso8601(epochSeconds: now())) \(envelope.role) mail sent to \(envelope.recipients.joined(separator: ", ")): \(envelope.attempts.last?.reply ?? "")",
+            to: folder.history)
     }
 
     private func moveToFailed(_ envelope: Envelope, from path: String) throws(FileSystemError) {

@@ -82,10 +82,15 @@ final class CurlSMTPTransport: MailTransport {
         }
     }
 
-    /// The last complete server reply (`250 2.0.0 Ok: queued`), joined if it had several lines.
-    private var lastReply: String? {
-        guard let last = replyLines.last(where: { $0.count >= 3 && $0.prefix(3).allSatisfy(\.isNumber) }) else { return nil }
-        return String(last.prefix(300))
+    /// The last server reply line with the given code (`550 5.1.1 …`), or the last reply of all when
+    /// the code is 0. libcurl may say QUIT after a failure, so the very last line can be `221 Bye`.
+    private func lastReply(code: Int) -> String? {
+        let prefix = code > 0 ? String(code) : nil
+        let line = replyLines.last { line in
+            guard line.count >= 3, line.prefix(3).allSatisfy(\.isNumber) else { return false }
+            return prefix.map { line.hasPrefix($0) } ?? !line.hasPrefix("221")
+        }
+        return line.map { String($0.prefix(300)) }
     }
 
     func send(from: String, recipients: [String], message: [UInt8]) -> TransportResult {
@@ -105,11 +110,11 @@ final class CurlSMTPTransport: MailTransport {
         // The list is freed when `rcpt` goes out of scope; clear libcurl's pointer to it first.
         try? easy.set(CURLOPT_MAIL_RCPT, list: nil)
         payload = []
-        let reply = lastReply
+        let smtpCode = easy.responseCode
+        let reply = lastReply(code: smtpCode)
         if code == CURLE_OK { return .accepted(reply: reply ?? "250") }
 
         let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
-        let smtpCode = easy.responseCode
         if code == CURLE_LOGIN_DENIED {
             return .temporary(reply: "authentication failed: \(reply ?? detail); check [smtp] username and the password", connectionFailed: true)
         }

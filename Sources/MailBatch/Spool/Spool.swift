@@ -24,6 +24,15 @@ struct Spool: Sendable {
         for folder in allFolders { try PosixFS.makeDirectory(folder) }
     }
 
+    /// Writes a spool file atomically, its temp file in `tmp/`, which every run clears first.
+    func write(_ bytes: some Collection<UInt8>, to path: String) throws(FileSystemError) {
+        try PosixFS.writeAtomically(bytes, to: path, tempFolder: temp)
+    }
+
+    func write(_ text: String, to path: String) throws(FileSystemError) {
+        try write(Array(text.utf8), to: path)
+    }
+
     /// A free name for `name` in `folder`: the name itself, or `name.1`, `name.2`, … so nothing is overwritten.
     func freeName(_ name: String, in folder: String, reserving extra: [String] = []) -> String {
         func taken(_ candidate: String) -> Bool {

@@ -36,8 +36,9 @@ enum PosixFS {
     }
 
     /// Writes bytes durably and atomically: readers see the old file or the whole new one, never a part.
-    static func writeAtomically(_ bytes: some Collection<UInt8>, to path: String) throws(FileSystemError) {
-        let temp = "\(parentPath(path))/.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(lastComponent(path))"
+    /// The temp file is made in `tempFolder` (same file system), so a crash leaves debris only there.
+    static func writeAtomically(_ bytes: some Collection<UInt8>, to path: String, tempFolder: String) throws(FileSystemError) {
+        let temp = "\(tempFolder)/.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(lastComponent(path))"
         try writeNew(bytes, to: temp, sync: true)
         guard rename(temp, path) == 0 else {
             let code = errno
@@ -45,10 +46,6 @@ enum PosixFS {
             throw FileSystemError("rename into place", path, code: code)
         }
         try syncDirectory(parentPath(path))
-    }
-
-    static func writeAtomically(_ text: String, to path: String) throws(FileSystemError) {
-        try writeAtomically(Array(text.utf8), to: path)
     }
 
     /// Creates a file that must not exist yet, owner-only, optionally fsync'ed.

@@ -1,0 +1,103 @@
+"""kill -9 at random moments loses nothing and issues nothing twice; a second run keeps out."""
+import collections
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import time
+
+from conftest import BIN, sample_record
+
+
+def test_kill9_at_random_moments_then_finish(workspace):
+    ws = workspace
+    n = 200
+    for i in range(n):
+        ws.drop(f"c{i:03d}.json", sample_record(f"R07-9000-{i:06d}", contractor__email=f"k{i:03d}@example.jp"))
+
+    seed = int(os.environ.get("MAILBATCH_CRASH_SEED", random.randrange(1 << 30)))
+    rng = random.Random(seed)
+    kills = 0
+    # Delays spread over issuing and sending (a full debug-build run of 200 takes about 7 s).
+    budget = 2.5
+    for _ in range(8):
+        proc = subprocess.Popen([BIN, "run", "--quiet", "--config", ws.config], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.02, budget))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+    for _ in range(5):
+        result = ws.run("run")
+        if result.returncode == 0 and not ws.listdir("outbox"):
+            break
+    assert result.returncode == 0, f"seed {seed}: {result.stdout}{result.stderr}"
+    assert kills >= 1, f"seed {seed}: no run was killed; the test proved nothing"
+
+    # Every file accounted for, nothing half-done left behind.
+    assert ws.listdir("incoming") == []
+    assert ws.listdir("processing") == []
+    assert ws.listdir("tmp") == []
+    assert ws.listdir("outbox") == []
+    assert ws.listdir("failed") == []
+    assert ws.listdir("rejected") == []
+    numbers = ws.listdir("contracts")
+    assert len(numbers) == n
+
+    # One key per contract, and the certificate's digest is of that key.
+    stored_ids = {}
+    for number in numbers:
+        folder = ws.contract(number)
+        key = open(os.path.join(folder, "key")).read().strip()
+        cert = json.load(open(os.path.join(folder, "certificate.json")))
+        digest = "sha256:" + hashlib.sha256(f"{number}:{key.replace('-', '')}".encode()).hexdigest()
+        assert cert["key_digest"] == digest
+        eml = open(os.path.join(folder, "messages", "contractor.eml"), "rb").read()
+        stored_ids[number] = [l for l in eml.split(b"\r\n") if l.startswith(b"Message-ID:")][0].split(b" ", 1)[1].decode()
+
+    # Every notification delivered at least once, always the stored message (same Message-ID and PDF),
+    # with no more duplicates than there were kills.
+    received = collections.defaultdict(list)
+    for env, msg, raw in ws.messages():
+        received[msg["message-id"]].append((env, msg))
+    assert set(received) == set(stored_ids.values()), f"seed {seed}"
+    duplicates = sum(len(v) - 1 for v in received.values())
+    assert duplicates <= kills, f"seed {seed}: {duplicates} duplicates for {kills} kills"
+    for number, mid in stored_ids.items():
+        pdf = open(os.path.join(ws.contract(number), "documents", "key-notice.pdf"), "rb").read()
+        for env, msg in received[mid]:
+            (content,) = [p.get_content() for p in msg.iter_attachments()]
+            assert content == pdf
+    print(f"crash test: seed {seed}, {kills} kills, {duplicates} duplicate deliveries, {n} contracts")
+
+
+def test_second_concurrent_run_exits_75_and_touches_nothing(workspace):
+    ws = workspace
+    ws.handler.faults.data_delay = 3.0
+    ws.drop("a.json", sample_record("R07-0000-000001"))
+    first = subprocess.Popen([BIN, "run", "--config", ws.config], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lock = os.path.join(ws.spool, "lock")
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if os.path.exists(lock) and open(lock).read().strip() == str(first.pid):
+            break
+        time.sleep(0.02)
+    else:
+        raise AssertionError("the first run never took the lock")
+    ws.drop("b.json", sample_record("R07-0000-000002"))
+    started = time.time()
+    second = ws.run("run")
+    assert second.returncode == 75
+    assert "another mailbatch run" in second.stderr
+    assert time.time() - started < 2.5, "the second run waited for the lock instead of leaving at once"
+    out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, out + err
+    assert ws.listdir("incoming") == ["b.json"]
+    assert ws.listdir("contracts") == ["R07-0000-000001"]
+    assert len(ws.messages()) == 1
+    ws.handler.faults.data_delay = 0
+    assert ws.run("run").returncode == 0
+    assert ws.listdir("contracts") == ["R07-0000-000001", "R07-0000-000002"]
+    assert len(ws.messages()) == 2
