@@ -6,7 +6,7 @@ struct MailBatch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailbatch",
         abstract: "Issue electronic guarantee certificates (電子証書) and deliver their authentication keys (認証キー) by e-mail.",
-        subcommands: [RunCommand.self])
+        subcommands: [RunCommand.self, PreviewCommand.self])
 
     static func main() {
         do {

@@ -73,7 +73,7 @@ struct BatchRun {
         } catch {
             throw ConfigurationError(error.description)
         }
-        let issuer = Issuer(spool: spool, configuration: configuration, templates: templates, now: now)
+        let issuer = Issuer(spool: spool, builder: IssueBuilder(configuration: configuration, templates: templates), now: now)
         let processor = RecordProcessor(spool: spool, issuer: issuer, logger: logger, now: now)
 
         for name in leftovers {

@@ -53,17 +53,17 @@ struct RecordProcessor {
             return .completed(contractNumber: record.contractNumber)
         }
 
-        let issued: Issuer.Issued
+        let issued: ContractFolder
         do {
             issued = try issuer.issue(record, normalized: normalized, source: bytes)
         } catch {
             switch error {
             case .fileSystem(let fs): throw fs
-            case .template(let failure): throw ConfigurationError(failure.description)
+            case .template(let message): throw ConfigurationError(message)
             case .alreadyIssued: return try reject(name, RecordRejection(error.description))
             }
         }
-        try enqueue(issued.folder)
+        try enqueue(issued)
         try PosixFS.remove(path)
         try PosixFS.syncDirectory(spool.processing)
         return .issued(contractNumber: record.contractNumber)

@@ -1,29 +1,32 @@
-/// The layout every mailbatch document shares: margins, a title block, ruled two-column tables that
-/// wrap long values and continue on a new page, and page numbers when a document runs past one page.
+/// The layout every mailbatch document shares: margins, a title, ruled two-column tables that wrap
+/// long values and continue on a new page, and page numbers when a document runs past one page.
 struct DocumentLayout {
     static let margin = 56.0
     static let contentWidth = PDFCanvas.a4Width - 2 * margin
     static let bottomLimit = PDFCanvas.a4Height - 64.0
 
+    static let body = PDFCanvas.Style(font: "IPAexMincho", size: 10.5)
+    static let label = PDFCanvas.Style(font: "IPAexGothic", size: 9.5)
+    static let titleStyle = PDFCanvas.Style(font: "IPAexGothic", size: 17, bold: true, alignment: .center)
+    static let heading2 = PDFCanvas.Style(font: "IPAexGothic", size: 11, bold: true)
+    static let small = PDFCanvas.Style(font: "IPAexMincho", size: 8.5)
+    static let rightAligned = PDFCanvas.Style(font: "IPAexMincho", size: 10.5, alignment: .right)
+    static let centered = PDFCanvas.Style(font: "IPAexMincho", size: 11, alignment: .center)
+    static let addressee = PDFCanvas.Style(font: "IPAexMincho", size: 13)
+    static let emphasis = PDFCanvas.Style(font: "DejaVu Sans Mono", size: 14, bold: true, lineSpacing: 1.0)
+    static let amountStyle = PDFCanvas.Style(font: "IPAexMincho", size: 20, bold: true, alignment: .center)
+
     let canvas: PDFCanvas
     var y = margin
 
-    static let body = PDFCanvas.Style(font: "IPAexMincho", size: 10.5)
-    static let label = PDFCanvas.Style(font: "IPAexGothic", size: 10)
-    static let heading = PDFCanvas.Style(font: "IPAexGothic", size: 17, bold: true, alignment: .center)
-    static let small = PDFCanvas.Style(font: "IPAexMincho", size: 9)
-
     init(canvas: PDFCanvas) { self.canvas = canvas }
 
-    /// The issue date at the top right, then the title centred.
-    mutating func titleBlock(title: String, date: String, reference: String? = nil) {
-        var right = PDFCanvas.Style(font: "IPAexMincho", size: 10.5, alignment: .right)
-        right.lineSpacing = 1.3
-        let top = [reference, date].compactMap { $0 }.joined(separator: "\n")
-        y += canvas.text(top, x: Self.margin, y: y, width: Self.contentWidth, style: right)
-        y += 22
-        y += canvas.text(title, x: Self.margin, y: y, width: Self.contentWidth, style: Self.heading)
-        y += 22
+    mutating func title(_ text: String) {
+        y += 10
+        let height = canvas.measure(text, width: Self.contentWidth, style: Self.titleStyle).height
+        breakPageIfNeeded(height + 30)
+        y += canvas.text(text, x: Self.margin, y: y, width: Self.contentWidth, style: Self.titleStyle)
+        y += 20
     }
 
     mutating func paragraph(_ text: String, style: PDFCanvas.Style = body, indent: Double = 0, after: Double = 8) {
@@ -35,30 +38,57 @@ struct DocumentLayout {
 
     mutating func space(_ points: Double) { y += points }
 
-    /// A ruled table of label and value rows; a row taller than the page's rest moves to a new page.
-    mutating func table(_ rows: [(String, String)], labelWidth: Double = 120, valueStyles: [Int: PDFCanvas.Style] = [:]) {
+    /// A ruled table of label and value rows; a row that does not fit moves to a new page.
+    mutating func table(_ rows: [(String, String, Bool)], labelWidth: Double = 128) {
         let padding = 6.0
         let valueWidth = Self.contentWidth - labelWidth
-        for (index, row) in rows.enumerated() {
-            let valueStyle = valueStyles[index] ?? Self.body
-            let labelHeight = canvas.measure(row.0, width: labelWidth - 2 * padding, style: Self.label).height
-            let valueHeight = canvas.measure(row.1, width: valueWidth - 2 * padding, style: valueStyle).height
-            let height = max(labelHeight, valueHeight) + 2 * padding
+        for (label, value, emphasis) in rows {
+            let valueStyle = emphasis ? Self.emphasis : Self.body
+            let labelHeight = canvas.measure(label, width: labelWidth - 2 * padding, style: Self.label).height
+            let valueHeight = canvas.measure(value, width: valueWidth - 2 * padding, style: valueStyle).height
+            let height = max(labelHeight, valueHeight, 12) + 2 * padding
             breakPageIfNeeded(height)
-            canvas.rectangle(x: Self.margin, y: y, width: labelWidth, height: height, fillGray: 0.92)
+            canvas.rectangle(x: Self.margin, y: y, width: labelWidth, height: height, fillGray: 0.93)
             canvas.rectangle(x: Self.margin + labelWidth, y: y, width: valueWidth, height: height)
-            canvas.text(row.0, x: Self.margin + padding, y: y + (height - labelHeight) / 2, width: labelWidth - 2 * padding, style: Self.label)
-            canvas.text(row.1, x: Self.margin + labelWidth + padding, y: y + (height - valueHeight) / 2, width: valueWidth - 2 * padding, style: valueStyle)
+            canvas.text(label, x: Self.margin + padding, y: y + (height - labelHeight) / 2, width: labelWidth - 2 * padding, style: Self.label)
+            canvas.text(
+                value, x: Self.margin + labelWidth + padding, y: y + (height - valueHeight) / 2, width: valueWidth - 2 * padding,
+                style: valueStyle)
             y += height
         }
+        y += 12
+    }
+
+    /// A large amount in a box, as receipts show it.
+    mutating func amountBox(_ text: String) {
+        let height = canvas.measure(text, width: Self.contentWidth * 0.6, style: Self.amountStyle).height + 16
+        breakPageIfNeeded(height)
+        let x = Self.margin + Self.contentWidth * 0.2
+        canvas.rectangle(x: x, y: y, width: Self.contentWidth * 0.6, height: height, lineWidth: 1.2)
+        canvas.text(text, x: x, y: y + 8, width: Self.contentWidth * 0.6, style: Self.amountStyle)
+        y += height + 10
+    }
+
+    /// A dashed cut line with a label in its middle (the お客様控え part of a receipt).
+    mutating func cutLine(_ text: String) {
+        breakPageIfNeeded(40)
         y += 14
+        canvas.dashedLine(from: (Self.margin, y), to: (Self.margin + Self.contentWidth, y))
+        var style = Self.small
+        style.alignment = .center
+        if !text.isEmpty { canvas.text(text, x: Self.margin, y: y + 3, width: Self.contentWidth, style: style) }
+        y += 24
+    }
+
+    mutating func pageBreak() {
+        pageNumberFooter()
+        canvas.newPage()
+        y = Self.margin
     }
 
     private mutating func breakPageIfNeeded(_ height: Double) {
         guard y + height > Self.bottomLimit, y > Self.margin + 1 else { return }
-        pageNumberFooter()
-        canvas.newPage()
-        y = Self.margin
+        pageBreak()
     }
 
     private func pageNumberFooter() {

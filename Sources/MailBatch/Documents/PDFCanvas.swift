@@ -113,6 +113,13 @@ final class PDFCanvas {
         cairo_stroke(cr)
     }
 
+    func dashedLine(from: (Double, Double), to: (Double, Double), width: Double = 0.6) {
+        let pattern: [Double] = [4, 3]
+        cairo_set_dash(cr, pattern, Int32(pattern.count), 0)
+        line(from: from, to: to, width: width)
+        cairo_set_dash(cr, nil, 0, 0)
+    }
+
     func rectangle(x: Double, y: Double, width: Double, height: Double, lineWidth: Double = 0.6, fillGray: Double? = nil) {
         cairo_rectangle(cr, x, y, width, height)
         if let gray = fillGray {

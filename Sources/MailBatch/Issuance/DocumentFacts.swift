@@ -3,13 +3,30 @@
 struct DocumentFacts: Sendable {
     let certificate: Certificate
     let issuedOn: CivilDate
+    /// The key as printed on the key notice; mail templates never receive it.
     let key: String
+    let premium: Premium
+    let channel: ContractRecord.Channel
 
+    init(certificate: Certificate, record: ContractRecord, issuedOn: CivilDate, key: String) {
+        self.certificate = certificate
+        self.issuedOn = issuedOn
+        self.key = key
+        self.premium = Premium(record)
+        self.channel = record.application.channel
+    }
+
+    /// What mail templates see. No key.
     var context: [String: Any] {
         let c = certificate
+        let type = c.guaranteeType
         return [
             "contract_number": c.contractNumber,
             "guarantee_type_name": c.guaranteeTypeName,
+            "certificate_title": "\(c.guaranteeTypeName)証書",
+            "is_advance_payment": type == .advancePayment,
+            "is_interim_advance_payment": type == .interimAdvancePayment,
+            "is_contract": type == .contract,
             "orderer_name": c.obligee.name,
             "orderer_title": c.obligee.title,
             "contractor_name": c.principal.name,
@@ -17,6 +34,8 @@ struct DocumentFacts: Sendable {
             "contractor_address": c.principal.address,
             "contractor_email": c.principal.email,
             "project_label": c.project.category.projectLabel,
+            "place_label": c.project.category == .works ? "工事場所" : "履行場所",
+            "period_label": c.project.category == .works ? "工期" : "履行期間",
             "project_name": c.project.name,
             "project_location": c.project.location,
             "project_period": JapaneseFormat.warekiPeriod(c.project.period),
@@ -24,8 +43,28 @@ struct DocumentFacts: Sendable {
             "guarantee_amount": JapaneseFormat.yen(c.guarantee.amount),
             "guarantee_period": JapaneseFormat.warekiPeriod(c.guarantee.period),
             "concluded_on": JapaneseFormat.wareki(c.concludedOn),
+            "concluded_on_western": "\(c.concludedOn.year)年\(c.concludedOn.month)月\(c.concludedOn.day)日",
             "issued_on": JapaneseFormat.wareki(issuedOn),
+            "issued_on_western": "\(issuedOn.year)年\(issuedOn.month)月\(issuedOn.day)日",
             "surety": c.surety,
+            "premium_base": JapaneseFormat.yen(premium.base),
+            "premium_discount": JapaneseFormat.yen(premium.discount),
+            "premium_total": JapaneseFormat.yen(premium.total),
+            "has_discount": premium.discount > 0,
+            "channel_name": channel == .eNet ? "e-Net保証" : "窓口",
+            "receipt_number": "R-\(c.contractNumber)",
         ]
+    }
+
+    /// What document templates see: the mail context with values escaped for the document script,
+    /// plus the key.
+    var documentContext: [String: Any] {
+        var out: [String: Any] = [:]
+        for (name, value) in context {
+            out[name] = (value as? String).map(DocumentBlock.escape) ?? value
+        }
+        out["key"] = key
+        out["fingerprint"] = ""
+        return out
     }
 }

@@ -1,0 +1,31 @@
+/// The four PDFs issued for each contract: their template, file in the spool, and attachment name.
+enum DocumentKind: String, CaseIterable, Sendable {
+    case keyNotice = "key-notice"
+    case certificate = "certificate"
+    case premiumStatement = "premium-statement"
+    case receipt = "receipt"
+
+    var template: String { "document-\(rawValue)" }
+    var fileName: String { "\(rawValue).pdf" }
+
+    func title(for certificate: Certificate) -> String {
+        switch self {
+        case .keyNotice: "電子証書閲覧用「認証キー」等のお知らせ"
+        case .certificate: "\(certificate.guaranteeTypeName)証書"
+        case .premiumStatement: "保証料計算書"
+        case .receipt: "保証料領収書"
+        }
+    }
+
+    /// The Japanese attachment name, e.g. `保証証書_R07-4621-000123.pdf`.
+    func attachmentName(for certificate: Certificate) -> String {
+        let stem =
+            switch self {
+            case .keyNotice: "電子証書閲覧用「認証キー」等のお知らせ"
+            case .certificate: "保証証書"
+            case .premiumStatement: "保証料計算書"
+            case .receipt: "保証料領収書"
+            }
+        return "\(stem)_\(certificate.contractNumber).pdf"
+    }
+}

@@ -1,0 +1,86 @@
+/// The small line language document templates render to, so that a document's wording and order live
+/// in `Sources/Templates/` and change without code. One directive per line:
+///
+///     title: 前払金保証証書           right: 発行日 令和7年6月20日      addressee: 日置市長 殿
+///     heading: 発注者ご担当者様へ      center: 記                        p: a paragraph                    small: a footnote
+///     row: 工事名 | 市道…工事         key: 認証キー | 7KQ4-…            amount: 金51,800円
+///     space: 12                      cut: お客様控え                   page:
+///
+/// Blank lines are ignored; a literal `\n` in a directive's text is a line break.
+enum DocumentBlock: Equatable, Sendable {
+    case title(String)
+    case right(String)
+    case addressee(String)
+    case heading(String)
+    case center(String)
+    case paragraph(String)
+    case small(String)
+    case row(label: String, value: String, emphasis: Bool)
+    case amount(String)
+    case space(Double)
+    case cut(String)
+    case pageBreak
+
+    struct ParseError: Error, CustomStringConvertible {
+        let line: Int
+        let text: String
+        var description: String { "line \(line): unknown directive in \"\(text.prefix(60))\"" }
+    }
+
+    static func parse(_ script: String) throws(ParseError) -> [DocumentBlock] {
+        var blocks: [DocumentBlock] = []
+        for (number, raw) in script.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingSuffix { $0 == " " || $0 == "\r" }
+            if line.allSatisfy(\.isWhitespace) { continue }
+            guard let colon = line.firstIndex(of: ":") else { throw ParseError(line: number + 1, text: String(line)) }
+            let directive = line[..<colon].trimmingSuffix { $0 == " " }
+            var text = String(line[line.index(after: colon)...])
+            if text.hasPrefix(" ") { text.removeFirst() }
+            text = unescape(text)
+            switch directive {
+            case "title": blocks.append(.title(text))
+            case "right": blocks.append(.right(text))
+            case "addressee": blocks.append(.addressee(text))
+            case "heading": blocks.append(.heading(text))
+            case "center": blocks.append(.center(text))
+            case "p": blocks.append(.paragraph(text))
+            case "small": blocks.append(.small(text))
+            case "amount": blocks.append(.amount(text))
+            case "cut": blocks.append(.cut(text))
+            case "page": blocks.append(.pageBreak)
+            case "space": blocks.append(.space(Double(text) ?? 8))
+            case "row", "key":
+                let parts = text.components(separatedBy: " | ")
+                let label = parts[0]
+                let value = parts.dropFirst().joined(separator: " | ")
+                blocks.append(.row(label: label, value: value, emphasis: directive == "key"))
+            default: throw ParseError(line: number + 1, text: String(line))
+            }
+        }
+        return blocks
+    }
+
+    /// `\n` → line break, `\\` → `\`. Values put into templates are escaped with `escape` first.
+    private static func unescape(_ text: String) -> String {
+        guard text.contains("\\") else { return text }
+        var out = ""
+        var pendingBackslash = false
+        for ch in text {
+            if pendingBackslash {
+                out.append(ch == "n" ? "\n" : ch)
+                pendingBackslash = false
+            } else if ch == "\\" {
+                pendingBackslash = true
+            } else {
+                out.append(ch)
+            }
+        }
+        if pendingBackslash { out.append("\\") }
+        return out
+    }
+
+    /// Makes a value safe to place in a directive: a backslash stays a backslash.
+    static func escape(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\")
+    }
+}

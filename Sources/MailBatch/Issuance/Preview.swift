@@ -1,0 +1,47 @@
+/// Renders one record's documents and mails to a folder with the sample key, for operators and
+/// designers to look at. Touches neither the spool nor the mail server.
+struct Preview {
+    let configuration: Configuration
+    var now: @Sendable () -> Int = { Clock.epochSeconds() }
+
+    func render(file: String, into folder: String) throws -> [String] {
+        let bytes: [UInt8]
+        switch try PosixFS.readRegularFile(file, limit: ContractValidator.maximumFileSize) {
+        case .bytes(let read): bytes = read
+        case .tooLarge(let size): throw CommandFailure(message: "\(file) is \(size) bytes; at most 1 MiB is accepted", code: ExitCodes.attention)
+        case .notRegularFile(let kind): throw CommandFailure(message: "\(file) is \(kind), not a regular file", code: ExitCodes.attention)
+        }
+        let record: ContractRecord
+        do {
+            record = try ContractValidator.validate(bytes)
+        } catch {
+            throw CommandFailure(message: "\(file) is not a valid record:\n\(error.description)", code: ExitCodes.attention)
+        }
+        let templates: TemplateLibrary
+        do {
+            templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
+        } catch {
+            throw CommandFailure(message: error.description, code: ExitCodes.usage)
+        }
+        let bundle: IssueBundle
+        do {
+            bundle = try IssueBuilder(configuration: configuration, templates: templates)
+                .build(record, key: IssueBuilder.sampleKey, epochSeconds: now(), sample: true)
+        } catch {
+            throw CommandFailure(message: error.description, code: ExitCodes.usage)
+        }
+        try PosixFS.makeDirectory(folder)
+        var written: [String] = []
+        for document in bundle.documents {
+            let path = "\(folder)/\(document.kind.attachmentName(for: bundle.certificate))"
+            try PosixFS.writeAtomically(document.bytes, to: path, tempFolder: folder)
+            written.append(path)
+        }
+        for message in bundle.messages {
+            let path = "\(folder)/\(record.contractNumber).\(message.role).eml"
+            try PosixFS.writeAtomically(message.mail.rendered(), to: path, tempFolder: folder)
+            written.append(path)
+        }
+        return written
+    }
+}
