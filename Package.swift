@@ -35,12 +35,18 @@ let package = Package(
             resources: [.copy("mustache")],
             swiftSettings: strict
         ),
+        .target(
+            name: "OrdererData",
+            resources: [.copy("orderers.toml")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "MailBatch",
             dependencies: [
                 "CCurl",
                 "CPangoCairo",
                 "Templates",
+                "OrdererData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -6,7 +6,7 @@ struct MailBatch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailbatch",
         abstract: "Issue electronic guarantee certificates (電子証書) and deliver their authentication keys (認証キー) by e-mail.",
-        subcommands: [RunCommand.self, PreviewCommand.self])
+        subcommands: [RunCommand.self, PreviewCommand.self, OrderersCommand.self])
 
     static func main() {
         do {
@@ -15,6 +15,12 @@ struct MailBatch: ParsableCommand {
         } catch let failure as CommandFailure {
             FileHandleStderr.write("mailbatch: \(failure.message)\n")
             Glibc.exit(failure.code)
+        } catch let failure as ConfigurationError {
+            FileHandleStderr.write("mailbatch: configuration error: \(failure.description)\n")
+            Glibc.exit(ExitCodes.usage)
+        } catch let failure as FileSystemError {
+            FileHandleStderr.write("mailbatch: \(failure.description)\n")
+            Glibc.exit(ExitCodes.temporary)
         } catch {
             exit(withError: error)
         }

@@ -22,13 +22,14 @@ def test_sample_batch_issues_and_delivers(workspace):
     result = ws.run("run")
     assert result.returncode == 0, result.stderr
     assert "issued                    3" in result.stdout
-    assert "paper (not electronic)    1" in result.stdout
+    assert "paper (not electronic)    2" in result.stdout
     assert "mail sent                 3" in result.stdout
 
     assert ws.listdir("incoming") == []
     assert ws.listdir("processing") == []
     assert ws.listdir("contracts") == ["R07-4410-000045", "R07-4410-000052", "R07-4621-000123"]
-    assert ws.listdir("paper") == ["R07-4621-000130.json", "R07-4621-000130.json.reason.txt"]
+    assert ws.listdir("paper") == ["R07-4410-000061.json", "R07-4410-000061.json.reason.txt",
+                                   "R07-4621-000130.json", "R07-4621-000130.json.reason.txt"]
     assert "契約保証予約" in open(os.path.join(ws.spool, "paper", "R07-4621-000130.json.reason.txt")).read()
 
     messages = ws.messages()
@@ -48,12 +49,15 @@ def test_sample_batch_issues_and_delivers(workspace):
     assert "株式会社日置建設" in body and "R07-4621-000123" in body and "金19,360,000円" in body
     assert "令和7年6月20日 から 令和8年3月27日 まで" in body
 
-    # The attachment is the stored key notice, byte for byte, under its Japanese name.
+    # The attachments are the stored documents, byte for byte, under their Japanese names.
     files = attachments(msg)
-    name = "電子証書閲覧用「認証キー」等のお知らせ_R07-4621-000123.pdf"
-    assert list(files) == [name]
-    stored = open(os.path.join(ws.contract("R07-4621-000123"), "documents", "key-notice.pdf"), "rb").read()
-    assert files[name] == stored
+    stored = lambda f: open(os.path.join(ws.contract("R07-4621-000123"), "documents", f), "rb").read()
+    assert files == {
+        "電子証書閲覧用「認証キー」等のお知らせ_R07-4621-000123.pdf": stored("key-notice.pdf"),
+        "保証証書_R07-4621-000123.pdf": stored("certificate.pdf"),
+        "保証料計算書_R07-4621-000123.pdf": stored("premium-statement.pdf"),
+        "保証料領収書_R07-4621-000123.pdf": stored("receipt.pdf"),
+    }
 
     # The raw message: CRLF only, short lines, RFC 2231 file name, folded encoded-words.
     lines = raw_lines(raw)

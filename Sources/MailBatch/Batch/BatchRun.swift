@@ -61,11 +61,11 @@ struct BatchRun {
         let leftovers = try PosixFS.list(spool.processing).filter { !$0.hasPrefix(".") }
         let intake = Intake(spool: spool, logger: logger, now: now)
         let candidates = try intake.candidates()
-        // An idle run (nothing left over, nothing new) stops here without loading templates or fonts.
-        let hasWork = !leftovers.isEmpty || !candidates.isEmpty
         let staleTemps = try PosixFS.list(spool.temp)
         for temp in staleTemps { try PosixFS.removeTree("\(spool.temp)/\(temp)") }
-        guard hasWork else { return }
+        // The operator's files are checked on every run, idle or not, so a broken override shows at once.
+        let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
+        guard !leftovers.isEmpty || !candidates.isEmpty else { return }
 
         let templates: TemplateLibrary
         do {
@@ -74,25 +74,33 @@ struct BatchRun {
             throw ConfigurationError(error.description)
         }
         let issuer = Issuer(spool: spool, builder: IssueBuilder(configuration: configuration, templates: templates), now: now)
-        let processor = RecordProcessor(spool: spool, issuer: issuer, logger: logger, now: now)
+        let processor = RecordProcessor(spool: spool, issuer: issuer, directory: directory, logger: logger, now: now)
 
         for name in leftovers {
             logger.info("resuming a file a previous run left in processing/", metadata: ["file": "\(name)"])
-            record(try processor.process(name), name, &report)
+            record(try processor.process(name), name, directory, &report)
         }
         for raw in candidates {
             switch try intake.claim(raw) {
-            case .claimed(let name): record(try processor.process(name), name, &report)
+            case .claimed(let name): record(try processor.process(name), name, directory, &report)
             case .rejectedName: report.rejected += 1
             case .skipped: break
             }
         }
     }
 
-    private func record(_ outcome: RecordOutcome, _ name: String, _ report: inout RunReport) {
+    private func record(_ outcome: RecordOutcome, _ name: String, _ directory: OrdererDirectory, _ report: inout RunReport) {
         report.add(outcome)
         switch outcome {
-        case .issued(let number), .completed(let number):
+        case .issued(let number, let ordererName):
+            logger.info("issued", metadata: ["file": "\(name)", "contract": "\(number)", "orderer": "\(ordererName)"])
+            if let orderer = directory.orderer(named: ordererName), let warning = SubmissionGuide(orderer: orderer).configurationWarning,
+                !report.warnings.contains(warning)
+            {
+                report.warnings.append(warning)
+                logger.warning("configuration", metadata: ["warning": "\(warning)"])
+            }
+        case .completed(let number):
             logger.info("issued", metadata: ["file": "\(name)", "contract": "\(number)"])
         default: break
         }

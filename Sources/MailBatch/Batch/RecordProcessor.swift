@@ -5,6 +5,7 @@ import Logging
 struct RecordProcessor {
     let spool: Spool
     let issuer: Issuer
+    let directory: OrdererDirectory
     let logger: Logger
     let now: @Sendable () -> Int
 
@@ -32,6 +33,19 @@ struct RecordProcessor {
         if let reason = PaperRouting.reason(for: record) {
             return try routeToPaper(name, reason: reason)
         }
+        let orderer: Orderer
+        switch Eligibility.decide(record, in: directory) {
+        case .notEligible(let reason): return try routeToPaper(name, reason: reason)
+        case .eligible(let found): orderer = found
+        }
+        guard IssueBuilder.ordererTitle(record, orderer) != nil else {
+            return try reject(
+                name,
+                RecordRejection(
+                    path: "$.orderer.title",
+                    "\(orderer.name) has no default addressee title: give orderer.title (for example 九州地方整備局長), or set title for it in the [orderers] file"
+                ))
+        }
 
         let normalized = Array(SpoolJSON.encode(record))
         let folder = ContractFolder(path: spool.contractFolder(record.contractNumber))
@@ -55,7 +69,7 @@ struct RecordProcessor {
 
         let issued: ContractFolder
         do {
-            issued = try issuer.issue(record, normalized: normalized, source: bytes)
+            issued = try issuer.issue(record, orderer: orderer, normalized: normalized, source: bytes)
         } catch {
             switch error {
             case .fileSystem(let fs): throw fs
@@ -66,7 +80,7 @@ struct RecordProcessor {
         try enqueue(issued)
         try PosixFS.remove(path)
         try PosixFS.syncDirectory(spool.processing)
-        return .issued(contractNumber: record.contractNumber)
+        return .issued(contractNumber: record.contractNumber, orderer: orderer.name)
     }
 
     /// Copies each message envelope of the contract into the outbox (unless already there or sent),

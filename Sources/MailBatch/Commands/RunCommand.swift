@@ -29,6 +29,9 @@ struct RunCommand: ParsableCommand {
         if !(options.quiet && report.isQuiet) {
             print(report.summary(spool: configuration.spool), terminator: "")
         }
+        if let stop = report.stoppedBy {
+            FileHandleStderr.write("mailbatch: \(report.stopIsConfiguration ? "configuration error: " : "")\(stop)\n")
+        }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }

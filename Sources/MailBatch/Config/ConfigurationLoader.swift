@@ -23,7 +23,7 @@ enum ConfigurationLoader {
         }
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
+            table = try TOMLTable(string: TOMLBareKeys.quoted(text))
         } catch let error as TOMLParseError {
             throw ConfigurationError("\(absolute): line \(error.source.begin.line): \(error.description)")
         } catch {

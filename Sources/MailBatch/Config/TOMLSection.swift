@@ -38,6 +38,22 @@ final class TOMLSection {
         return out
     }
 
+    func bool(_ key: String) throws(ConfigurationError) -> Bool? {
+        read.insert(key)
+        guard let value = table[key] else { return nil }
+        guard let flag = value.bool else { throw ConfigurationError("\(location(key)) must be true or false") }
+        return flag
+    }
+
+    /// A day, written as a TOML date (2025-06-01) or a string ("2025-06-01").
+    func date(_ key: String) throws(ConfigurationError) -> CivilDate? {
+        read.insert(key)
+        guard let value = table[key] else { return nil }
+        if let date = value.date, let day = CivilDate(year: Int(date.year), month: Int(date.month), day: Int(date.day)) { return day }
+        if let text = value.string, let day = CivilDate(iso: text) { return day }
+        throw ConfigurationError("\(location(key)) must be a date such as 2025-06-01")
+    }
+
     func int(_ key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
         read.insert(key)
         guard let value = table[key] else { return nil }

@@ -38,6 +38,15 @@ struct DocumentLayout {
 
     mutating func space(_ points: Double) { y += points }
 
+    /// A label with its value beside it; a long value wraps under itself, not under the label.
+    mutating func field(_ label: String, _ value: String, labelWidth: Double = 80) {
+        let height = canvas.measure(value, width: Self.contentWidth - labelWidth, style: Self.body).height
+        breakPageIfNeeded(height)
+        canvas.text(label, x: Self.margin, y: y, width: labelWidth, style: Self.body)
+        y += canvas.text(value, x: Self.margin + labelWidth, y: y, width: Self.contentWidth - labelWidth, style: Self.body)
+        y += 6
+    }
+
     /// A ruled table of label and value rows; a row that does not fit moves to a new page.
     mutating func table(_ rows: [(String, String, Bool)], labelWidth: Double = 128) {
         let padding = 6.0

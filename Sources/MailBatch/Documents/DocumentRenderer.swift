@@ -49,6 +49,7 @@ struct DocumentRenderer {
             case .space(let points): layout.space(points)
             case .cut(let text): layout.cutLine(text)
             case .pageBreak: layout.pageBreak()
+            case .field(let label, let value): layout.field(label, value)
             case .row: break
             }
         }

@@ -4,6 +4,7 @@
 ///     title: 前払金保証証書           right: 発行日 令和7年6月20日      addressee: 日置市長 殿
 ///     heading: 発注者ご担当者様へ      center: 記                        p: a paragraph                    small: a footnote
 ///     row: 工事名 | 市道…工事         key: 認証キー | 7KQ4-…            amount: 金51,800円
+///     field: 保証契約者 | 株式会社…
 ///     space: 12                      cut: お客様控え                   page:
 ///
 /// Blank lines are ignored; a literal `\n` in a directive's text is a line break.
@@ -16,6 +17,8 @@ enum DocumentBlock: Equatable, Sendable {
     case paragraph(String)
     case small(String)
     case row(label: String, value: String, emphasis: Bool)
+    /// A label and a value without rules, the value wrapping under itself (a hanging indent).
+    case field(label: String, value: String)
     case amount(String)
     case space(Double)
     case cut(String)
@@ -49,6 +52,9 @@ enum DocumentBlock: Equatable, Sendable {
             case "cut": blocks.append(.cut(text))
             case "page": blocks.append(.pageBreak)
             case "space": blocks.append(.space(Double(text) ?? 8))
+            case "field":
+                let parts = text.components(separatedBy: " | ")
+                blocks.append(.field(label: parts[0], value: parts.dropFirst().joined(separator: " | ")))
             case "row", "key":
                 let parts = text.components(separatedBy: " | ")
                 let label = parts[0]

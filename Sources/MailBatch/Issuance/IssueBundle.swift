@@ -26,9 +26,19 @@ struct IssueBuilder {
         let description: String
     }
 
-    func build(_ record: ContractRecord, key: AuthenticationKey, epochSeconds: Int, sample: Bool = false) throws(Failure) -> IssueBundle {
+    /// The addressee title: the record's own, else the directory's.
+    static func ordererTitle(_ record: ContractRecord, _ orderer: Orderer) -> String? {
+        record.orderer.title ?? orderer.title
+    }
+
+    func build(
+        _ record: ContractRecord, orderer: Orderer, key: AuthenticationKey, epochSeconds: Int, sample: Bool = false
+    ) throws(Failure) -> IssueBundle {
+        guard let title = Self.ordererTitle(record, orderer) else {
+            throw Failure(description: "no addressee title for \(orderer.name): give orderer.title in the record")
+        }
         let certificate = Certificate(
-            record: record, ordererTitle: OrdererTitle.resolve(record.orderer), surety: configuration.mail.suretyName,
+            record: record, ordererTitle: title, surety: configuration.mail.suretyName,
             issuedAt: JST.iso8601(epochSeconds: epochSeconds), keyDigest: key.digest(contractNumber: record.contractNumber))
         let facts = DocumentFacts(
             certificate: certificate, record: record, issuedOn: JST.components(epochSeconds: epochSeconds).date, key: key.grouped)
@@ -45,14 +55,19 @@ struct IssueBuilder {
             MailMessage.Attachment(filename: $0.kind.attachmentName(for: certificate), contentType: "application/pdf", bytes: $0.bytes)
         }
         let composer = MessageComposer(mail: configuration.mail, templates: templates)
-        let contractor: MailMessage
+        let guide = SubmissionGuide(orderer: orderer)
+        var messages: [IssueBundle.Message] = []
         do {
-            contractor = try composer.contractorMessage(facts, attachments: attachments, epochSeconds: epochSeconds)
+            let contractor = try composer.contractorMessage(facts, guide: guide, attachments: attachments, epochSeconds: epochSeconds)
+            messages.append(.init(role: "contractor", mail: contractor))
+            if guide.mailsOrderer {
+                let forOrderer = attachments.enumerated().filter { [.keyNotice, .certificate].contains(documents[$0.offset].kind) }.map(\.element)
+                let mail = try composer.ordererMessage(facts, orderer: orderer, attachments: forOrderer, epochSeconds: epochSeconds)
+                messages.append(.init(role: "orderer", mail: mail))
+            }
         } catch {
             throw Failure(description: error.description)
         }
-        return IssueBundle(
-            key: key, certificate: certificate, facts: facts, documents: documents,
-            messages: [.init(role: "contractor", mail: contractor)])
+        return IssueBundle(key: key, certificate: certificate, facts: facts, documents: documents, messages: messages)
     }
 }

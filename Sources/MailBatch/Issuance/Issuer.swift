@@ -22,11 +22,11 @@ struct Issuer {
         }
     }
 
-    func issue(_ record: ContractRecord, normalized: [UInt8], source: [UInt8]) throws(Failure) -> ContractFolder {
+    func issue(_ record: ContractRecord, orderer: Orderer, normalized: [UInt8], source: [UInt8]) throws(Failure) -> ContractFolder {
         let epoch = now()
         let bundle: IssueBundle
         do {
-            bundle = try builder.build(record, key: AuthenticationKey.generate(), epochSeconds: epoch)
+            bundle = try builder.build(record, orderer: orderer, key: AuthenticationKey.generate(), epochSeconds: epoch)
         } catch {
             throw .template(error.description)
         }

@@ -23,10 +23,18 @@ struct Preview {
         } catch {
             throw CommandFailure(message: error.description, code: ExitCodes.usage)
         }
+        let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
+        var orderer = Orderer(name: record.orderer.name)
+        switch Eligibility.decide(record, in: directory) {
+        case .eligible(let found): orderer = found
+        case .notEligible(let reason):
+            if let known = directory.orderer(named: record.orderer.name) { orderer = known }
+            FileHandleStderr.write("note: \(file) would not be issued electronically: \(reason)\n")
+        }
         let bundle: IssueBundle
         do {
             bundle = try IssueBuilder(configuration: configuration, templates: templates)
-                .build(record, key: IssueBuilder.sampleKey, epochSeconds: now(), sample: true)
+                .build(record, orderer: orderer, key: IssueBuilder.sampleKey, epochSeconds: now(), sample: true)
         } catch {
             throw CommandFailure(message: error.description, code: ExitCodes.usage)
         }

@@ -9,20 +9,50 @@ struct MessageComposer {
         return "\(contractNumber).\(role).\(String(random, radix: 16).leftPadded(to: 16))@\(domain)"
     }
 
-    func contractorMessage(_ facts: DocumentFacts, attachments: [MailMessage.Attachment], epochSeconds: Int) throws(TemplateLibrary.Failure) -> MailMessage {
+    private var domain: String { EmailAddress.domain(of: mail.from.address) }
+
+    /// 「電子証書・認証キー登録のお知らせ」 to the contractor, with every document and what to do next.
+    func contractorMessage(
+        _ facts: DocumentFacts, guide: SubmissionGuide, attachments: [MailMessage.Attachment], epochSeconds: Int
+    ) throws(TemplateLibrary.Failure) -> MailMessage {
         let c = facts.certificate
         var context = facts.context
-        context["next_steps"] = try templates.render("next-steps-generic", context).trimmingSuffix { $0 == "\n" }
+        for (key, value) in guide.context { context[key] = value }
+        context["next_steps"] = try templates.render("next-steps", context).trimmingSuffix { $0 == "\n" }
         context["attachments"] = attachments.map(\.filename)
-        let subject = try templates.renderLine("contractor-subject", context)
-        let body = try templates.render("contractor-body", context)
         return MailMessage(
             from: mail.from,
             to: [Mailbox(displayName: "\(c.principal.name) \(c.principal.representative)", address: c.principal.email)],
+            subject: try templates.renderLine("contractor-subject", context),
+            epochSeconds: epochSeconds,
+            messageID: Self.messageID(contractNumber: c.contractNumber, role: "contractor", domain: domain),
+            textBody: try templates.render("contractor-body", context),
+            attachments: attachments)
+    }
+
+    /// The key notice and the 保証証書 print-out to an orderer that takes them by e-mail, the contractor in Cc.
+    func ordererMessage(
+        _ facts: DocumentFacts, orderer: Orderer, attachments: [MailMessage.Attachment], epochSeconds: Int
+    ) throws(TemplateLibrary.Failure) -> MailMessage {
+        let c = facts.certificate
+        var context = facts.context
+        context["orderer_department"] = orderer.department ?? ""
+        context["attachments"] = attachments.map(\.filename)
+        let subject =
+            if let custom = orderer.subject {
+                try templates.renderInline(custom, context, name: "subject of [\(orderer.name)]")
+            } else {
+                try templates.renderLine("orderer-subject", context)
+            }
+        let addressee = [orderer.title ?? orderer.name, orderer.department].compactMap { $0 }.joined(separator: " ")
+        return MailMessage(
+            from: mail.from,
+            to: orderer.emails.map { Mailbox(displayName: addressee, address: $0) },
+            cc: [Mailbox(displayName: "\(c.principal.name) \(c.principal.representative)", address: c.principal.email)],
             subject: subject,
             epochSeconds: epochSeconds,
-            messageID: Self.messageID(contractNumber: c.contractNumber, role: "contractor", domain: EmailAddress.domain(of: mail.from.address)),
-            textBody: body,
+            messageID: Self.messageID(contractNumber: c.contractNumber, role: "orderer", domain: domain),
+            textBody: try templates.render("orderer-body", context),
             attachments: attachments)
     }
 }

@@ -50,10 +50,24 @@ struct TemplateLibrary: Sendable {
         return text
     }
 
+    /// Renders a template given as text (an orderer's prescribed subject) as one line.
+    func renderInline(_ template: String, _ context: [String: Any], name: String) throws(Failure) -> String {
+        let compiled: MustacheTemplate
+        do {
+            compiled = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + template)
+        } catch {
+            throw Failure(description: "the \(name) does not parse as a mustache template: \(error)")
+        }
+        return Self.oneLine(compiled.render(context, library: library))
+    }
+
+    static func oneLine(_ text: String) -> String {
+        let flattened = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return String(flattened.trimmingSuffix { $0 == " " }.drop(while: { $0 == " " }))
+    }
+
     /// A one-line rendering (a subject): surrounding white space and line breaks removed.
     func renderLine(_ name: String, _ context: [String: Any]) throws(Failure) -> String {
-        let text = try render(name, context)
-        let flattened = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).joined(separator: " ")
-        return String(flattened.trimmingSuffix { $0 == " " }.drop(while: { $0 == " " }))
+        Self.oneLine(try render(name, context))
     }
 }

@@ -1,0 +1,114 @@
+import ArgumentParser
+
+struct OrderersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "orderers",
+        abstract: "List the orderer directory (with the operator's overrides), show one orderer, or check a project.",
+        subcommands: [List.self, Show.self, Check.self],
+        defaultSubcommand: List.self)
+
+    static func loadDirectory(_ options: GlobalOptions) throws -> OrdererDirectory {
+        let configuration = try options.loadConfiguration()
+        do {
+            return try OrdererDirectory.load(overrides: configuration.orderersFile)
+        } catch {
+            throw CommandFailure(message: "configuration error: \(error.description)", code: ExitCodes.usage)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One line per orderer: prefecture, name, adoption, key submission.")
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            let directory = try OrderersCommand.loadDirectory(options)
+            for orderer in directory.sorted {
+                print(OrdererText.line(orderer))
+            }
+            print("\(directory.orderers.count) orderers")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Everything the directory says about one orderer.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The orderer's name, e.g. 日田市.") var name: String
+
+        func run() throws {
+            let directory = try OrderersCommand.loadDirectory(options)
+            guard let orderer = directory.orderer(named: name) else {
+                throw CommandFailure(message: "\(name) is not in the orderer directory", code: ExitCodes.attention)
+            }
+            print(OrdererText.details(orderer), terminator: "")
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decide whether a hypothetical project would be delivered electronically, and why.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The orderer's name, e.g. 日田市.") var name: String
+        @Option(help: "works or consulting.") var category: String = "works"
+        @Option(name: .customLong("contract-on"), help: "The initial contract date (YYYY-MM-DD).") var contractOn: String?
+        @Option(name: .customLong("public-notice-on"), help: "The public-notice date (YYYY-MM-DD).") var publicNoticeOn: String?
+
+        func validate() throws {
+            guard ContractRecord.Category(rawValue: category) != nil else { throw ValidationError("--category must be works or consulting") }
+            for date in [contractOn, publicNoticeOn].compactMap({ $0 }) where CivilDate(iso: date) == nil {
+                throw ValidationError("\(date) is not a date in the form YYYY-MM-DD")
+            }
+        }
+
+        func run() throws {
+            let directory = try OrderersCommand.loadDirectory(options)
+            let decision = Eligibility.decide(
+                orderer: name, category: ContractRecord.Category(rawValue: category)!, contractOn: contractOn.flatMap(CivilDate.init(iso:)),
+                publicNoticeOn: publicNoticeOn.flatMap(CivilDate.init(iso:)), in: directory)
+            switch decision {
+            case .eligible(let orderer):
+                print("electronic: \(orderer.name) takes 電子保証 for this project")
+                print("key notice: \(OrdererText.submission(orderer))")
+            case .notEligible(let reason):
+                print("paper: \(reason)")
+                throw ExitCode(ExitCodes.attention)
+            }
+        }
+    }
+}
+
+/// How `mailbatch orderers` prints an orderer.
+enum OrdererText {
+    static func month(_ date: CivilDate?) -> String {
+        guard let date else { return "-" }
+        return "\(JapaneseFormat.warekiYear(date))\(date.month)月"
+    }
+
+    static func submission(_ orderer: Orderer) -> String {
+        let guide = SubmissionGuide(orderer: orderer)
+        if guide.mailsOrderer { return "e-mailed by mailbatch to \(orderer.emails.joined(separator: ", "))" }
+        if orderer.takesEmail { return "by e-mail (no address configured: the contractor sends it)" }
+        if orderer.submission.isEmpty { return "unknown (the contractor is told to ask the orderer)" }
+        return orderer.submission.map(\.rawValue).joined(separator: " or ")
+    }
+
+    static func line(_ o: Orderer) -> String {
+        let prefecture = o.prefecture.isEmpty ? "(国)" : o.prefecture
+        return "\(prefecture)\t\(o.name)\t\(month(o.adopted ?? o.worksFrom))\t\(submission(o))"
+    }
+
+    static func details(_ o: Orderer) -> String {
+        var text = "name: \(o.name)\n"
+        text += "prefecture: \(o.prefecture.isEmpty ? "(national)" : o.prefecture)\n"
+        text += "title: \(o.title ?? "(none: records must give orderer.title)")\n"
+        text += "adopted: \(month(o.adopted))\n"
+        text += "basis: \(o.basis.dateName) (\(o.basis.field))\n"
+        text += "works from: \(o.startDate(for: .works).map(JapaneseFormat.wareki) ?? "not adopted")\n"
+        text += "\(o.consultingLabel) from: \(o.startDate(for: .consulting).map(JapaneseFormat.wareki) ?? "not adopted")\n"
+        text += "key notice: \(submission(o))\n"
+        if let department = o.department { text += "department: \(department)\n" }
+        if let subject = o.subject { text += "subject: \(subject)\n" }
+        if let instructions = o.instructions { text += "instructions: \(instructions)\n" }
+        text += "source: \(o.source)\n"
+        return text
+    }
+}

@@ -1,0 +1,38 @@
+/// Whether an orderer takes electronic surety for a project, decided before any key is made.
+enum Eligibility {
+    enum Decision: Equatable, Sendable {
+        case eligible(Orderer)
+        case notEligible(reason: String)
+    }
+
+    static func decide(
+        orderer name: String, category: ContractRecord.Category, contractOn: CivilDate?, publicNoticeOn: CivilDate?,
+        in directory: OrdererDirectory
+    ) -> Decision {
+        guard let orderer = directory.orderer(named: name) else {
+            return .notEligible(reason: "発注者「\(name)」は電子保証の導入発注者として登録されていません（導入済みであれば運用者が orderers ファイルに追加してください）")
+        }
+        let what = orderer.categoryName(category)
+        guard let start = orderer.startDate(for: category) else {
+            return .notEligible(reason: "\(orderer.name)は\(what)について電子保証を導入していません")
+        }
+        let date = orderer.basis == .contract ? contractOn : publicNoticeOn
+        guard let date else {
+            return .notEligible(
+                reason: "\(orderer.name)は\(orderer.basis.dateName)で電子保証の対象を判定しますが、\(orderer.basis.dateName)（\(orderer.basis.field)）がありません")
+        }
+        guard date >= start else {
+            return .notEligible(
+                reason:
+                    "\(orderer.name)は\(what)について\(JapaneseFormat.wareki(start))以降の\(orderer.basis.eventName)から電子保証の対象です（\(orderer.basis.dateName): \(JapaneseFormat.wareki(date))）"
+            )
+        }
+        return .eligible(orderer)
+    }
+
+    static func decide(_ record: ContractRecord, in directory: OrdererDirectory) -> Decision {
+        decide(
+            orderer: record.orderer.name, category: record.project.category, contractOn: record.project.contractOn,
+            publicNoticeOn: record.project.publicNoticeOn, in: directory)
+    }
+}

@@ -1,0 +1,122 @@
+"""The document set: each PDF checked with poppler and qpdf, the way a clerk's viewer would read it."""
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import sample_record
+
+DOCS = ["key-notice.pdf", "certificate.pdf", "premium-statement.pdf", "receipt.pdf"]
+
+
+def text_of(pdf):
+    """The text in content-stream order (-raw): each wrapped cell comes out whole."""
+    return subprocess.run(["pdftotext", "-raw", pdf, "-"], capture_output=True, text=True, check=True).stdout
+
+
+def flat(text):
+    return re.sub(r"\s+", "", text)
+
+
+def check_pdf(pdf):
+    subprocess.run(["qpdf", "--check", pdf], capture_output=True, check=True)
+    fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert fonts
+    for line in fonts:
+        cols = line.split()
+        assert cols[-5] == "yes" and cols[-4] == "yes", f"{pdf}: font not embedded as a subset: {line}"
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info), info
+    assert "Author:          西日本建設業保証株式会社" in info
+    assert re.search(r"Title:\s+\S+（R\d\d-", info), info
+    assert re.search(r"CreationDate:\s+\S", info), info
+    return info
+
+
+@pytest.fixture
+def issued(workspace):
+    workspace.drop_samples()
+    result = workspace.run("run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return workspace
+
+
+def test_every_document_is_a_valid_a4_pdf_with_embedded_fonts(issued):
+    for number in issued.listdir("contracts"):
+        folder = os.path.join(issued.contract(number), "documents")
+        assert sorted(os.listdir(folder)) == sorted(DOCS)
+        for doc in DOCS:
+            check_pdf(os.path.join(folder, doc))
+
+
+def test_certificate_print_out_shows_every_fact(issued):
+    text = text_of(os.path.join(issued.contract("R07-4621-000123"), "documents", "certificate.pdf"))
+    f = flat(text)
+    for fact in ("前払金保証証書", "R07-4621-000123", "日置市長殿", "株式会社日置建設", "代表取締役山田太郎",
+                 "鹿児島県日置市伊集院町郡一丁目100番地", "市道伊集院北線道路改良工事", "日置市伊集院町大田地内",
+                 "令和7年6月19日から令和8年3月13日まで", "金48,400,000円", "金19,360,000円",
+                 "令和7年6月20日から令和8年3月27日まで", "令和7年6月20日（2025年6月20日）", "工事名", "工期",
+                 "電子証書", "認証キー", "印刷したもの"):
+        assert fact in f, fact
+    assert "発行日" in f
+
+    contract = flat(text_of(os.path.join(issued.contract("R07-4410-000045"), "documents", "certificate.pdf")))
+    assert "契約保証証書" in contract and "髙﨑土木株式会社" in contract and "𠮷田一郎" in contract
+    assert "日田市長殿" in contract  # title from the directory; the record gave none
+    interim = flat(text_of(os.path.join(issued.contract("R07-4410-000052"), "documents", "certificate.pdf")))
+    assert "中間前払金保証証書" in interim and "業務名" in interim and "履行期間" in interim and "中間前払金" in interim
+
+
+def test_premium_statement_applies_the_e_net_discount(issued):
+    hioki = flat(text_of(os.path.join(issued.contract("R07-4621-000123"), "documents", "premium-statement.pdf")))
+    assert "保証料計算書" in hioki
+    assert "基本保証料金52,000円" in hioki
+    assert "e-Net保証割引－金200円" in hioki
+    assert "金51,800円（非課税）" in hioki
+    # 契約保証: no discount, whatever the channel.
+    contract = flat(text_of(os.path.join(issued.contract("R07-4410-000045"), "documents", "premium-statement.pdf")))
+    assert "e-Net保証割引なし" in contract and "金8,100円（非課税）" in contract
+    # Applied at the counter: no discount.
+    counter = flat(text_of(os.path.join(issued.contract("R07-4410-000052"), "documents", "premium-statement.pdf")))
+    assert "e-Net保証割引なし" in counter and "金9,800円（非課税）" in counter
+
+
+def test_receipt_with_customer_copy(issued):
+    text = flat(text_of(os.path.join(issued.contract("R07-4621-000123"), "documents", "receipt.pdf")))
+    assert "保証料領収書" in text and "保証料領収書（お客様控え）" in text
+    assert "No.R-R07-4621-000123" in text
+    assert text.count("金51,800円") >= 2
+    assert "株式会社日置建設様" in text and "非課税" in text
+
+
+def test_long_names_wrap_and_stay_whole(workspace):
+    ws = workspace
+    long_name = "株式会社" + "髙﨑𠮷野建設工業" * 11 + "ホールディングス"
+    long_project = "令和七年度" + "市道伊集院北線ほか三路線道路改良及び舗装補修並びに排水路整備工事" * 9
+    record = sample_record(contractor__name=long_name[:100], project__name=long_project[:300])
+    ws.drop("long.json", record)
+    assert ws.run("run").returncode == 0
+    for doc in DOCS:
+        pdf = os.path.join(ws.contract("R07-4621-000123"), "documents", doc)
+        check_pdf(pdf)
+        text = flat(text_of(pdf))
+        if doc != "receipt.pdf":
+            assert flat(long_project[:300]) in text or flat(long_name[:100]) in text, doc
+    assert flat(long_project[:300]) in flat(text_of(os.path.join(ws.contract("R07-4621-000123"), "documents", "certificate.pdf")))
+    assert flat(long_name[:100]) in flat(text_of(os.path.join(ws.contract("R07-4621-000123"), "documents", "receipt.pdf")))
+
+
+def test_preview_renders_without_issuing_or_sending(workspace, tmp_path):
+    ws = workspace
+    out = tmp_path / "preview"
+    sample = os.path.join(os.path.dirname(__file__), "..", "..", "spool", "samples", "R07-4621-000123.json")
+    result = ws.run("preview", sample, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    names = sorted(os.listdir(out))
+    assert names == sorted(["R07-4621-000123.contractor.eml", "保証料計算書_R07-4621-000123.pdf", "保証料領収書_R07-4621-000123.pdf",
+                            "保証証書_R07-4621-000123.pdf", "電子証書閲覧用「認証キー」等のお知らせ_R07-4621-000123.pdf"])
+    notice = flat(text_of(str(out / "電子証書閲覧用「認証キー」等のお知らせ_R07-4621-000123.pdf")))
+    assert "SAMP-LESA-MPLE-SAMP-LESA" in notice and "見本" in notice
+    assert ws.listdir("contracts") == [] and ws.listdir("outbox") == []
+    assert ws.messages() == []
