@@ -6,7 +6,10 @@ struct MailBatch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailbatch",
         abstract: "Issue electronic guarantee certificates (電子証書) and deliver their authentication keys (認証キー) by e-mail.",
-        subcommands: [RunCommand.self, PreviewCommand.self, OrderersCommand.self])
+        subcommands: [
+            RunCommand.self, StatusCommand.self, ShowCommand.self, ResendCommand.self, RetryCommand.self, PreviewCommand.self,
+            OrderersCommand.self, DoctorCommand.self,
+        ])
 
     static func main() {
         do {

@@ -41,6 +41,7 @@ class Faults:
         self.data_replies_once = [] # replies for the next DATA commands, consumed in order
         self.drop_in_data = 0       # drop the connection during the next N DATA transfers
         self.data_delay = 0.0       # seconds to wait before answering DATA
+        self.ehlo_delay = 0.0       # seconds to wait before answering EHLO (a server that never answers)
 
 
 class RecordingHandler:
@@ -60,6 +61,12 @@ class RecordingHandler:
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        if self.faults.ehlo_delay:
+            await asyncio.sleep(self.faults.ehlo_delay)
+        session.host_name = hostname
+        return responses
+
     @staticmethod
     def _login(session):
         data = getattr(session, "auth_data", None)
@@ -73,7 +80,7 @@ class RecordingHandler:
             await asyncio.sleep(f.data_delay)
         if f.drop_in_data > 0:
             f.drop_in_data -= 1
-            session.transport.close()
+            server.transport.close()
             return "421 closing"
         if f.data_replies_once:
             return f.data_replies_once.pop(0)

@@ -9,6 +9,8 @@ struct BatchRun {
     let logger: Logger
     var now: @Sendable () -> Int = { Clock.epochSeconds() }
     var makeTransport: (SMTPSettings) throws -> any MailTransport = { try CurlSMTPTransport(settings: $0) }
+    /// Draw a progress bar when stdout is a terminal and the batch is large.
+    var showProgress = false
 
     enum Failure: Error {
         case locked
@@ -30,7 +32,11 @@ struct BatchRun {
         }
         defer { withExtendedLifetime(lock) {} }
 
+        let started = now()
         var report = RunReport()
+        defer {
+            try? spool.write(SpoolJSON.encode(LastRun(report: report, startedAt: started, finishedAt: now())), to: LastRun.path(spool))
+        }
         do {
             try intake(spool, &report)
         } catch let error as FileSystemError {
@@ -76,9 +82,14 @@ struct BatchRun {
         let issuer = Issuer(spool: spool, builder: IssueBuilder(configuration: configuration, templates: templates), now: now)
         let processor = RecordProcessor(spool: spool, issuer: issuer, directory: directory, logger: logger, now: now)
 
+        var progress = ProgressLine(total: leftovers.count + candidates.count, allowed: showProgress)
+        defer { progress.finish() }
+        var done = 0
         for name in leftovers {
             logger.info("resuming a file a previous run left in processing/", metadata: ["file": "\(name)"])
             record(try processor.process(name), name, directory, &report)
+            done += 1
+            progress.update(done, "issuing")
         }
         for raw in candidates {
             switch try intake.claim(raw) {
@@ -86,6 +97,8 @@ struct BatchRun {
             case .rejectedName: report.rejected += 1
             case .skipped: break
             }
+            done += 1
+            progress.update(done, "issuing")
         }
     }
 

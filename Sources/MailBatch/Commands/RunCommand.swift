@@ -15,7 +15,9 @@ struct RunCommand: ParsableCommand {
         let logger = options.makeLogger()
         let report: RunReport
         do {
-            report = try BatchRun(configuration: configuration, logger: logger).run()
+            var batch = BatchRun(configuration: configuration, logger: logger)
+            batch.showProgress = !options.quiet
+            report = try batch.run()
         } catch {
             switch error {
             case .locked:

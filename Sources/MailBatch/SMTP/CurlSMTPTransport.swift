@@ -93,6 +93,24 @@ final class CurlSMTPTransport: MailTransport {
         return line.map { String($0.prefix(300)) }
     }
 
+    /// Connects, says EHLO, STARTTLS and AUTH as configured, then NOOP and QUIT: sends no mail.
+    /// For `mailbatch doctor`.
+    func probe() -> TransportResult {
+        replyLines.removeAll(keepingCapacity: true)
+        partialLine = []
+        errorBuffer[0] = 0
+        do {
+            try easy.set(CURLOPT_UPLOAD, 0)
+            try easy.set(CURLOPT_CUSTOMREQUEST, "NOOP")
+        } catch {
+            return .temporary(reply: error.description, connectionFailed: true)
+        }
+        let code = easy.perform()
+        try? easy.set(CURLOPT_CUSTOMREQUEST, pointer: nil)
+        try? easy.set(CURLOPT_UPLOAD, 1)
+        return classify(code)
+    }
+
     func send(from: String, recipients: [String], message: [UInt8]) -> TransportResult {
         payload = message
         offset = 0
@@ -110,6 +128,10 @@ final class CurlSMTPTransport: MailTransport {
         // The list is freed when `rcpt` goes out of scope; clear libcurl's pointer to it first.
         try? easy.set(CURLOPT_MAIL_RCPT, list: nil)
         payload = []
+        return classify(code)
+    }
+
+    private func classify(_ code: CURLcode) -> TransportResult {
         let smtpCode = easy.responseCode
         let reply = lastReply(code: smtpCode)
         if code == CURLE_OK { return .accepted(reply: reply ?? "250") }

@@ -1,0 +1,49 @@
+import Foundation
+
+/// What `mailbatch show` prints about one contract. Never the key.
+struct ContractReport {
+    let spool: Spool
+    let number: String
+
+    func text() throws -> String {
+        guard ContractValidator.isValidContractNumber(number), PosixFS.isDirectory(spool.contractFolder(number)) else {
+            throw CommandFailure(message: "no issued contract \(number) in \(spool.contracts)", code: ExitCodes.attention)
+        }
+        let folder = ContractFolder(path: spool.contractFolder(number))
+        let certificate = try JSONDecoder().decode(Certificate.self, from: Data(PosixFS.read(folder.certificate)))
+        let c = certificate
+        var out = "保証契約番号: \(c.contractNumber)\n"
+        out += "state: \(c.state)   issued: \(c.issuedAt)\n"
+        out += "保証の種類: \(c.guaranteeTypeName)\n"
+        out += "被保証者: \(c.obligee.title)（\(c.obligee.name)）\n"
+        out += "保証契約者: \(c.principal.name) \(c.principal.representative) <\(c.principal.email)>\n"
+        out += "\(c.project.category.projectLabel)名: \(c.project.name)\n"
+        out += "保証金額: \(JapaneseFormat.yen(c.guarantee.amount))   保証期間: \(JapaneseFormat.warekiPeriod(c.guarantee.period))\n"
+        out += "認証キー: (hidden; --reveal-key shows it)\n"
+        out += "\ndocuments:\n"
+        for file in try PosixFS.list(folder.documents) {
+            let size = (try? PosixFS.read("\(folder.documents)/\(file)").count) ?? 0
+            out += "  documents/\(file)  \(size) bytes\n"
+        }
+        out += "\nmessages:\n"
+        var envelopes: [(String, Envelope)] = []
+        for file in try PosixFS.list(folder.sent) where file.hasSuffix(".json") {
+            if let e = try? Envelope.decode(PosixFS.read("\(folder.sent)/\(file)")) { envelopes.append(("sent", e)) }
+        }
+        for (state, dir) in [("queued", spool.outbox), ("failed", spool.failed)] {
+            for file in try PosixFS.list(dir) where file.hasPrefix(number + ".") && file.hasSuffix(".json") {
+                if let e = try? Envelope.decode(PosixFS.read("\(dir)/\(file)")) { envelopes.append((state, e)) }
+            }
+        }
+        for (state, e) in envelopes {
+            out += "  \(e.role) [\(state)] to \(e.recipients.joined(separator: ", "))  <\(e.messageID)>\n"
+            if state == "queued" && e.attempts.isEmpty { out += "    not tried yet; due \(JST.iso8601(epochSeconds: e.nextAttemptAt))\n" }
+            for attempt in e.attempts { out += "    \(attempt.at)  \(attempt.outcome.rawValue)  \(attempt.reply)\n" }
+            if state == "queued", !e.attempts.isEmpty { out += "    next attempt \(JST.iso8601(epochSeconds: e.nextAttemptAt))\n" }
+        }
+        out += "\nhistory:\n"
+        let history = (try? PosixFS.read(folder.history)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        for line in history.split(separator: "\n") { out += "  \(line)\n" }
+        return out
+    }
+}

@@ -1,0 +1,112 @@
+/// `resend` and `retry`: put stored messages back in the outbox, under the spool lock, recording
+/// who asked and when in the contract's history.
+struct Requeue {
+    let spool: Spool
+    var now: @Sendable () -> Int = { Clock.epochSeconds() }
+
+    enum Target: String, CaseIterable, Sendable {
+        case contractor, orderer, all
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private func folder(_ number: String) throws(Failure) -> ContractFolder {
+        guard ContractValidator.isValidContractNumber(number), PosixFS.isDirectory(spool.contractFolder(number)) else {
+            throw Failure(description: "no issued contract \(number) in \(spool.contracts)")
+        }
+        return ContractFolder(path: spool.contractFolder(number))
+    }
+
+    /// Queues the stored notification(s) of a contract again, as issued (same key, same documents,
+    /// same Message-ID); with `address`, to that address instead of the original To.
+    func resend(_ number: String, to target: Target, address: String?) throws -> [String] {
+        let folder = try folder(number)
+        let roles = try PosixFS.list(folder.messages).filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
+        let chosen = target == .all ? roles.sorted() : roles.filter { $0 == target.rawValue }
+        guard !chosen.isEmpty else { throw Failure(description: "contract \(number) has no \(target.rawValue) message") }
+        if let address {
+            guard EmailAddress.isPlainAddrSpec(address) else { throw Failure(description: "\(address) is not a plain e-mail address") }
+            guard chosen.count == 1 else { throw Failure(description: "--address needs --to contractor or --to orderer") }
+        }
+        var done: [String] = []
+        for role in chosen {
+            let target = "\(spool.outbox)/\(number).\(role).json"
+            if PosixFS.exists(target) {
+                done.append("\(role): already queued (outbox/\(number).\(role).json); use `mailbatch retry \(number)` to send it now")
+                continue
+            }
+            var envelope = try Envelope.decode(PosixFS.read(folder.envelope(role)))
+            let epoch = now()
+            if let address {
+                let stored = try PosixFS.read(folder.message(role))
+                let file = "\(role).resend-\(epoch).eml"
+                let rewritten = HeaderRewrite.replacing("To", with: MIMEEncoder.addressHeader("To", [Mailbox(displayName: nil, address: address)]), in: stored)
+                try PosixFS.writeAtomically(rewritten, to: "\(folder.messages)/\(file)", tempFolder: spool.temp)
+                let cc = envelope.recipients.filter { ccAddresses(stored).contains($0) }
+                envelope = Envelope(
+                    messageID: envelope.messageID, contractNumber: number, role: role, mailFrom: envelope.mailFrom,
+                    recipients: [address] + cc, messagePath: "contracts/\(number)/messages/\(file)", queuedAt: epoch,
+                    nextAttemptAt: epoch, attempts: [])
+            }
+            envelope.queuedAt = epoch
+            envelope.nextAttemptAt = epoch
+            envelope.attempts = []
+            try spool.write(envelope.encoded(), to: target)
+            let line =
+                "\(JST.iso8601(epochSeconds: epoch)) resend of the \(role) mail to \(envelope.recipients.joined(separator: ", ")) requested by \(ProcessUser.name)"
+            try PosixFS.appendLine(line, to: folder.history)
+            done.append("\(role): queued to \(envelope.recipients.joined(separator: ", "))")
+        }
+        return done
+    }
+
+    /// The Cc addresses of a stored message (they stay on a re-send to a corrected To).
+    private func ccAddresses(_ message: [UInt8]) -> [String] {
+        let text = String(decoding: message.prefix(8192), as: UTF8.self)
+        guard let start = text.range(of: "\r\nCc: ") else { return [] }
+        var field = ""
+        for line in text[start.upperBound...].components(separatedBy: "\r\n") {
+            if !field.isEmpty, !(line.hasPrefix(" ") || line.hasPrefix("\t")) { break }
+            field += line
+        }
+        return field.split(whereSeparator: { "<>, ".contains($0) }).map(String.init).filter { EmailAddress.isPlainAddrSpec($0) }
+    }
+
+    /// Makes deferred messages due now and puts failed ones back in the outbox with a fresh lifetime.
+    func retry(_ number: String?) throws -> [String] {
+        if let number { _ = try folder(number) }
+        func matches(_ file: String) -> Bool {
+            file.hasSuffix(".json") && !file.hasPrefix(".") && (number.map { file.hasPrefix($0 + ".") } ?? true)
+        }
+        var done: [String] = []
+        let epoch = now()
+        for file in try PosixFS.list(spool.outbox) where matches(file) {
+            let path = "\(spool.outbox)/\(file)"
+            var envelope = try Envelope.decode(PosixFS.read(path))
+            envelope.nextAttemptAt = epoch
+            try spool.write(envelope.encoded(), to: path)
+            done.append("outbox/\(file): due now")
+        }
+        for file in try PosixFS.list(spool.failed) where matches(file) {
+            let path = "\(spool.failed)/\(file)"
+            guard var envelope = try? Envelope.decode(PosixFS.read(path)) else { continue }
+            let target = "\(spool.outbox)/\(envelope.fileName)"
+            if PosixFS.exists(target) {
+                done.append("failed/\(file): left (outbox/\(envelope.fileName) is already queued)")
+                continue
+            }
+            envelope.queuedAt = epoch
+            envelope.nextAttemptAt = epoch
+            try spool.write(envelope.encoded(), to: path)
+            try PosixFS.move(path, to: target)
+            try PosixFS.syncDirectory(spool.outbox)
+            try PosixFS.syncDirectory(spool.failed)
+            let line = "\(JST.iso8601(epochSeconds: epoch)) retry of the failed \(envelope.role) mail requested by \(ProcessUser.name)"
+            try? PosixFS.appendLine(line, to: ContractFolder(path: spool.contractFolder(envelope.contractNumber)).history)
+            done.append("failed/\(file): back in the outbox, due now")
+        }
+        return done
+    }
+}

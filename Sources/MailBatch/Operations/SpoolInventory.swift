@@ -1,0 +1,104 @@
+import Foundation
+
+/// A read-only look at the spool for `status`: how many items are in each state and what waits longest.
+struct SpoolInventory: Codable, Sendable {
+    struct Waiting: Codable, Sendable {
+        let file: String
+        let queuedAt: String
+        let nextAttemptAt: String
+        let attempts: Int
+
+        enum CodingKeys: String, CodingKey {
+            case file, attempts
+            case queuedAt = "queued_at"
+            case nextAttemptAt = "next_attempt_at"
+        }
+    }
+
+    var incoming = 0
+    var processing = 0
+    var rejected = 0
+    var paper = 0
+    var duplicates = 0
+    var issued = 0
+    var queued = 0
+    var deferred = 0
+    var sent = 0
+    var failed = 0
+    var nextAttemptAt: String?
+    var oldestWaiting: Waiting?
+    var lastRun: LastRun?
+
+    enum CodingKeys: String, CodingKey {
+        case incoming, processing, rejected, paper, duplicates, issued, queued, deferred, sent, failed
+        case nextAttemptAt = "next_attempt_at"
+        case oldestWaiting = "oldest_waiting"
+        case lastRun = "last_run"
+    }
+
+    static func take(_ spool: Spool) throws(FileSystemError) -> SpoolInventory {
+        var inventory = SpoolInventory()
+        func notes(_ folder: String, _ suffix: String) throws(FileSystemError) -> Int {
+            try PosixFS.list(folder).filter { $0.hasSuffix(suffix) }.count
+        }
+        inventory.incoming = try PosixFS.list(spool.incoming).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.count
+        inventory.processing = try PosixFS.list(spool.processing).filter { !$0.hasPrefix(".") }.count
+        inventory.rejected = try notes(spool.rejected, ".error.txt")
+        inventory.paper = try notes(spool.paper, ".reason.txt")
+        inventory.duplicates = try notes(spool.duplicates, ".note.txt")
+        let contracts = try PosixFS.list(spool.contracts).filter { !$0.hasPrefix(".") }
+        inventory.issued = contracts.count
+        for number in contracts {
+            inventory.sent += (try? PosixFS.list(ContractFolder(path: spool.contractFolder(number)).sent))?.count ?? 0
+        }
+        inventory.failed = try PosixFS.list(spool.failed).filter { $0.hasSuffix(".json") }.count
+        var earliestNext: Int?
+        var oldest: (Int, Waiting)?
+        for file in try PosixFS.list(spool.outbox) where file.hasSuffix(".json") && !file.hasPrefix(".") {
+            guard let envelope = try? Envelope.decode(PosixFS.read("\(spool.outbox)/\(file)")) else { continue }
+            if envelope.attempts.isEmpty { inventory.queued += 1 } else { inventory.deferred += 1 }
+            earliestNext = min(earliestNext ?? envelope.nextAttemptAt, envelope.nextAttemptAt)
+            if oldest == nil || envelope.queuedAt < oldest!.0 {
+                oldest = (
+                    envelope.queuedAt,
+                    Waiting(
+                        file: "outbox/\(file)", queuedAt: JST.iso8601(epochSeconds: envelope.queuedAt),
+                        nextAttemptAt: JST.iso8601(epochSeconds: envelope.nextAttemptAt), attempts: envelope.attempts.count)
+                )
+            }
+        }
+        inventory.nextAttemptAt = earliestNext.map { JST.iso8601(epochSeconds: $0) }
+        inventory.oldestWaiting = oldest?.1
+        inventory.lastRun = LastRun.load(spool)
+        return inventory
+    }
+
+    var text: String {
+        func row(_ label: String, _ count: Int, _ note: String = "") -> String {
+            "  \(label.padding(toLength: 12))\(String(count).leftPadded(to: 6, with: " "))\(note.isEmpty ? "" : "  " + note)\n"
+        }
+        var out = "spool state:\n"
+        out += row("incoming", incoming)
+        out += row("processing", processing, processing > 0 ? "(left by an interrupted run; the next run finishes them)" : "")
+        out += row("rejected", rejected)
+        out += row("paper", paper)
+        out += row("duplicates", duplicates)
+        out += row("issued", issued)
+        out += row("queued", queued)
+        out += row("deferred", deferred, nextAttemptAt.map { "next attempt \($0)" } ?? "")
+        out += row("sent", sent)
+        out += row("failed", failed, failed > 0 ? "(see `mailbatch show <number>`; `mailbatch retry` re-queues)" : "")
+        if let oldest = oldestWaiting {
+            out += "oldest waiting: \(oldest.file), queued \(oldest.queuedAt), \(oldest.attempts) attempt(s), next \(oldest.nextAttemptAt)\n"
+        }
+        if let run = lastRun {
+            out += "last run: finished \(run.finishedAt), exit \(run.exitCode): issued \(run.issued), paper \(run.paper), rejected \(run.rejected), "
+            out += "sent \(run.sent), deferred \(run.deferred), failed \(run.failed)\n"
+            if let stop = run.stoppedBy { out += "  stopped early: \(stop)\n" }
+            for warning in run.warnings { out += "  warning: \(warning)\n" }
+        } else {
+            out += "last run: none recorded\n"
+        }
+        return out
+    }
+}
