@@ -10,7 +10,7 @@ let package = Package(
     name: "mailbatch",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "mailbatch", targets: ["MailBatch"])
+        .executable(name: "mailbatch", targets: ["MailBatchCLI"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -30,6 +30,7 @@ let package = Package(
             pkgConfig: "pangocairo",
             providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]
         ),
+        .systemLibrary(name: "CLinux"),
         .target(
             name: "Templates",
             resources: [.copy("mustache")],
@@ -40,10 +41,11 @@ let package = Package(
             resources: [.copy("orderers.toml")],
             swiftSettings: strict
         ),
-        .executableTarget(
+        .target(
             name: "MailBatch",
             dependencies: [
                 "CCurl",
+                "CLinux",
                 "CPangoCairo",
                 "Templates",
                 "OrdererData",
@@ -55,6 +57,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "MailBatchCLI",
+            dependencies: ["MailBatch"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "MailBatchTests",
             dependencies: ["MailBatch"],
@@ -63,3 +70,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets, built only by scripts/fuzz (they have no main of their own).
+if Context.environment["MAILBATCH_FUZZ"] == "1" {
+    package.targets.append(.target(name: "CFuzzMain"))
+    for name in ["FuzzRecord", "FuzzMIME"] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["MailBatch", "CFuzzMain"], swiftSettings: strict))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

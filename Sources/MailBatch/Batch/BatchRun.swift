@@ -67,6 +67,10 @@ struct BatchRun {
         let leftovers = try PosixFS.list(spool.processing).filter { !$0.hasPrefix(".") }
         let intake = Intake(spool: spool, logger: logger, now: now)
         let candidates = try intake.candidates()
+        // A key reissue interrupted after its swap: finish queueing its mails.
+        for entry in (try? PosixFS.list(spool.journal)) ?? [] where entry.hasPrefix("reissue-") {
+            _ = try KeyReissue(configuration: configuration, now: now).finish(String(entry.dropFirst("reissue-".count)))
+        }
         let staleTemps = try PosixFS.list(spool.temp)
         for temp in staleTemps { try PosixFS.removeTree("\(spool.temp)/\(temp)") }
         // The operator's files are checked on every run, idle or not, so a broken override shows at once.
@@ -79,7 +83,8 @@ struct BatchRun {
         } catch {
             throw ConfigurationError(error.description)
         }
-        let issuer = Issuer(spool: spool, builder: IssueBuilder(configuration: configuration, templates: templates), now: now)
+        let builder = IssueBuilder(configuration: configuration, templates: templates, signingKey: try configuration.loadSigningKey())
+        let issuer = Issuer(spool: spool, builder: builder, now: now)
         let processor = RecordProcessor(spool: spool, issuer: issuer, directory: directory, logger: logger, now: now)
 
         var progress = ProgressLine(total: leftovers.count + candidates.count, allowed: showProgress)

@@ -83,23 +83,8 @@ struct RecordProcessor {
         return .issued(contractNumber: record.contractNumber, orderer: orderer.name)
     }
 
-    /// Copies each message envelope of the contract into the outbox (unless already there or sent),
-    /// then marks the contract as fully queued.
     func enqueue(_ folder: ContractFolder) throws(FileSystemError) {
-        for file in try PosixFS.list(folder.messages) where file.hasSuffix(".json") {
-            let bytes = try PosixFS.read("\(folder.messages)/\(file)")
-            guard let envelope = try? Envelope.decode(bytes) else {
-                throw FileSystemError("decode the envelope", "\(folder.messages)/\(file)", code: 22)
-            }
-            let target = "\(spool.outbox)/\(envelope.fileName)"
-            let alreadySent = (try? PosixFS.list(folder.sent))?.contains { $0.hasPrefix(envelope.role + ".") } ?? false
-            if PosixFS.exists(target) || PosixFS.exists("\(spool.failed)/\(envelope.fileName)") || alreadySent { continue }
-            var queued = envelope
-            queued.queuedAt = now()
-            queued.nextAttemptAt = queued.queuedAt
-            try spool.write(queued.encoded(), to: target)
-        }
-        try spool.write(JST.iso8601(epochSeconds: now()) + "\n", to: folder.queuedMarker)
+        try spool.enqueue(folder, now: now())
     }
 
     private func reject(_ name: String, _ rejection: RecordRejection) throws(FileSystemError) -> RecordOutcome {

@@ -94,6 +94,12 @@ func withSpoolLock<T>(_ spool: Spool, _ body: () throws -> T) throws -> T {
             return try body()
         } catch let failure as Requeue.Failure {
             throw CommandFailure(message: failure.description, code: ExitCodes.attention)
+        } catch let failure as KeyReissue.Failure {
+            throw CommandFailure(message: failure.description, code: ExitCodes.attention)
+        } catch let failure as IssueBuilder.Failure {
+            throw CommandFailure(message: failure.description, code: ExitCodes.usage)
+        } catch let failure as TemplateLibrary.Failure {
+            throw CommandFailure(message: failure.description, code: ExitCodes.usage)
         }
     }
 }

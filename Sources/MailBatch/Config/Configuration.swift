@@ -1,3 +1,5 @@
+import Crypto
+
 /// Everything `mailbatch` reads from `mailbatch.toml`, resolved and checked.
 struct Configuration: Sendable {
     var file: String
@@ -8,6 +10,20 @@ struct Configuration: Sendable {
     /// A folder of operator templates that replace the shipped ones of the same name.
     var templatesDirectory: String?
     var orderersFile: String?
+    /// The surety's Ed25519 private key (PEM, owner-only) that signs certificate.json.
+    var signingKeyFile: String?
+}
+
+extension Configuration {
+    /// The signing key, when one is configured.
+    func loadSigningKey() throws(ConfigurationError) -> Curve25519.Signing.PrivateKey? {
+        guard let path = signingKeyFile else { return nil }
+        do {
+            return try SigningKeyFile.loadPrivate(path)
+        } catch {
+            throw ConfigurationError("[signing] private_key_file: \(error.description)")
+        }
+    }
 }
 
 struct MailSettings: Sendable {

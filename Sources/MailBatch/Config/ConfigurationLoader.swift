@@ -63,11 +63,16 @@ enum ConfigurationLoader {
             orderersFile = resolve(try section.string("file"))
             try section.rejectUnknownKeys()
         }
+        var signingKeyFile: String?
+        if let section = try top.section("signing") {
+            signingKeyFile = resolve(try section.string("private_key_file"))
+            try section.rejectUnknownKeys()
+        }
         try top.rejectUnknownKeys()
 
         return Configuration(
             file: file, spool: Spool(root: spool), smtp: smtp, mail: MailSettings(from: from, suretyName: surety),
-            delivery: delivery, templatesDirectory: templates, orderersFile: orderersFile)
+            delivery: delivery, templatesDirectory: templates, orderersFile: orderersFile, signingKeyFile: signingKeyFile)
     }
 
     private static func smtpSettings(_ s: TOMLSection, baseDirectory: String, file: String) throws(ConfigurationError) -> SMTPSettings {

@@ -18,8 +18,14 @@ struct Certificate: Sendable, Codable, Equatable {
     let principal: ContractRecord.Contractor
     let project: ContractRecord.Project
     let guarantee: ContractRecord.Guarantee
-    let keyDigest: String
-    let state: String
+    var keyDigest: String
+    /// `valid` or `revoked`.
+    var state: String
+    /// Digests of keys replaced by `reissue-key`: verify refuses them and says so.
+    var revokedKeyDigests: [String]?
+    var keyReissuedAt: String?
+    var revokedAt: String?
+    var revocationReason: String?
 
     enum CodingKeys: String, CodingKey {
         case schema, surety, obligee, principal, project, guarantee, state
@@ -29,6 +35,10 @@ struct Certificate: Sendable, Codable, Equatable {
         case concludedOn = "concluded_on"
         case issuedAt = "issued_at"
         case keyDigest = "key_digest"
+        case revokedKeyDigests = "revoked_key_digests"
+        case keyReissuedAt = "key_reissued_at"
+        case revokedAt = "revoked_at"
+        case revocationReason = "revocation_reason"
     }
 
     init(record: ContractRecord, ordererTitle: String, surety: String, issuedAt: String, keyDigest: String) {

@@ -7,6 +7,8 @@ struct DocumentFacts: Sendable {
     let key: String
     let premium: Premium
     let channel: ContractRecord.Channel
+    /// The short fingerprint of the certificate's signature, when it is signed.
+    var fingerprint: String?
 
     init(certificate: Certificate, record: ContractRecord, issuedOn: CivilDate, key: String) {
         self.certificate = certificate
@@ -64,7 +66,7 @@ struct DocumentFacts: Sendable {
             out[name] = (value as? String).map(DocumentBlock.escape) ?? value
         }
         out["key"] = key
-        out["fingerprint"] = ""
+        if let fingerprint { out["fingerprint"] = fingerprint }
         return out
     }
 }

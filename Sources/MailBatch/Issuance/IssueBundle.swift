@@ -1,3 +1,5 @@
+import Crypto
+
 /// Everything issued for one contract, built in memory before anything is written: the key, the
 /// 電子証書, the four PDFs and the notification mails. `Issuer` commits it to the spool; `preview`
 /// writes it to a folder with a sample key.
@@ -9,6 +11,8 @@ struct IssueBundle {
 
     let key: AuthenticationKey
     let certificate: Certificate
+    /// `certificate.json` as written: the certificate with its signature when a signing key is set.
+    let certificateJSON: JSONValue
     let facts: DocumentFacts
     let documents: [(kind: DocumentKind, bytes: [UInt8])]
     let messages: [Message]
@@ -18,6 +22,7 @@ struct IssueBundle {
 struct IssueBuilder {
     let configuration: Configuration
     let templates: TemplateLibrary
+    var signingKey: Curve25519.Signing.PrivateKey?
 
     /// A key that can never be a real one (it holds an L, outside the key alphabet), for previews.
     static let sampleKey = AuthenticationKey(symbols: "SAMPLESAMPLESAMPLESA")
@@ -31,17 +36,28 @@ struct IssueBuilder {
         record.orderer.title ?? orderer.title
     }
 
+    /// Builds everything for a contract. With `previous` (a key reissue) the certificate keeps its
+    /// first issue time and lists the replaced key's digest as revoked.
     func build(
-        _ record: ContractRecord, orderer: Orderer, key: AuthenticationKey, epochSeconds: Int, sample: Bool = false
+        _ record: ContractRecord, orderer: Orderer, key: AuthenticationKey, epochSeconds: Int, sample: Bool = false,
+        previous: Certificate? = nil
     ) throws(Failure) -> IssueBundle {
         guard let title = Self.ordererTitle(record, orderer) else {
             throw Failure(description: "no addressee title for \(orderer.name): give orderer.title in the record")
         }
-        let certificate = Certificate(
+        var certificate = Certificate(
             record: record, ordererTitle: title, surety: configuration.mail.suretyName,
             issuedAt: JST.iso8601(epochSeconds: epochSeconds), keyDigest: key.digest(contractNumber: record.contractNumber))
-        let facts = DocumentFacts(
+        if let previous {
+            certificate = previous
+            certificate.keyDigest = key.digest(contractNumber: record.contractNumber)
+            certificate.revokedKeyDigests = (previous.revokedKeyDigests ?? []) + [previous.keyDigest]
+            certificate.keyReissuedAt = JST.iso8601(epochSeconds: epochSeconds)
+        }
+        let certificateJSON = signingKey.map { CertificateSignature.sign(.from(certificate), with: $0) } ?? .from(certificate)
+        var facts = DocumentFacts(
             certificate: certificate, record: record, issuedOn: JST.components(epochSeconds: epochSeconds).date, key: key.grouped)
+        facts.fingerprint = CertificateSignature.fingerprint(of: certificateJSON)
         let renderer = DocumentRenderer(templates: templates)
         var documents: [(kind: DocumentKind, bytes: [UInt8])] = []
         do {
@@ -61,13 +77,18 @@ struct IssueBuilder {
             let contractor = try composer.contractorMessage(facts, guide: guide, attachments: attachments, epochSeconds: epochSeconds)
             messages.append(.init(role: "contractor", mail: contractor))
             if guide.mailsOrderer {
-                let forOrderer = attachments.enumerated().filter { [.keyNotice, .certificate].contains(documents[$0.offset].kind) }.map(\.element)
+                var forOrderer = attachments.enumerated().filter { [.keyNotice, .certificate].contains(documents[$0.offset].kind) }.map(\.element)
+                forOrderer.append(
+                    .init(
+                        filename: "電子証書データ_\(record.contractNumber).json", contentType: "application/json",
+                        bytes: Array(certificateJSON.pretty.utf8)))
                 let mail = try composer.ordererMessage(facts, orderer: orderer, attachments: forOrderer, epochSeconds: epochSeconds)
                 messages.append(.init(role: "orderer", mail: mail))
             }
         } catch {
             throw Failure(description: error.description)
         }
-        return IssueBundle(key: key, certificate: certificate, facts: facts, documents: documents, messages: messages)
+        return IssueBundle(
+            key: key, certificate: certificate, certificateJSON: certificateJSON, facts: facts, documents: documents, messages: messages)
     }
 }

@@ -38,7 +38,7 @@ struct Issuer {
             for folder in [temp, built.documents, built.messages, built.sent] { try PosixFS.makeDirectory(folder) }
             try PosixFS.writeNew(normalized, to: built.record, sync: true)
             try PosixFS.writeNew(source, to: built.source, sync: true)
-            try PosixFS.writeNew(SpoolJSON.encode(bundle.certificate), to: built.certificate, sync: true)
+            try PosixFS.writeNew(Array(bundle.certificateJSON.pretty.utf8), to: built.certificate, sync: true)
             try PosixFS.writeNew(Array((bundle.key.grouped + "\n").utf8), to: built.key, sync: true)
             for document in bundle.documents {
                 try PosixFS.writeNew(document.bytes, to: "\(built.documents)/\(document.kind.fileName)", sync: true)

@@ -33,10 +33,10 @@ struct Preview {
         }
         let bundle: IssueBundle
         do {
-            bundle = try IssueBuilder(configuration: configuration, templates: templates)
+            bundle = try IssueBuilder(configuration: configuration, templates: templates, signingKey: try configuration.loadSigningKey())
                 .build(record, orderer: orderer, key: IssueBuilder.sampleKey, epochSeconds: now(), sample: true)
         } catch {
-            throw CommandFailure(message: error.description, code: ExitCodes.usage)
+            throw CommandFailure(message: "\(error)", code: ExitCodes.usage)
         }
         try PosixFS.makeDirectory(folder)
         var written: [String] = []

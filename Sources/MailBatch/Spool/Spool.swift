@@ -13,8 +13,12 @@ struct Spool: Sendable {
     var failed: String { root + "/failed" }
     var temp: String { root + "/tmp" }
     var lockFile: String { root + "/lock" }
+    /// Failed-verification counts per contract number, for `verify`'s rate limit.
+    var verify: String { root + "/verify" }
+    /// Operations that span several renames (a key reissue) note their intent here first.
+    var journal: String { root + "/journal" }
 
-    var allFolders: [String] { [incoming, processing, rejected, paper, duplicates, contracts, outbox, failed, temp] }
+    var allFolders: [String] { [incoming, processing, rejected, paper, duplicates, contracts, outbox, failed, temp, verify, journal] }
 
     func contractFolder(_ number: String) -> String { "\(contracts)/\(number)" }
 

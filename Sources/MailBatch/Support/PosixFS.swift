@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// The few file-system operations the spool is built on, as thin wrappers over POSIX calls:
@@ -202,5 +203,13 @@ extension PosixFS {
             buffer.withMemoryRebound(to: CChar.self) { rename($0.baseAddress!, path) == 0 }
         }
         guard ok else { throw FileSystemError("move an entry of \(folder) to", path) }
+    }
+}
+
+extension PosixFS {
+    /// Swaps two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE): a reader sees the old
+    /// contract folder or the new one, never neither.
+    static func exchange(_ a: String, _ b: String) throws(FileSystemError) {
+        guard mb_rename_exchange(a, b) == 0 else { throw FileSystemError("swap \(a) with", b) }
     }
 }

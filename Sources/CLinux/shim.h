@@ -1,0 +1,14 @@
+#ifndef MAILBATCH_CLINUX_SHIM_H
+#define MAILBATCH_CLINUX_SHIM_H
+
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+// renameat2(RENAME_EXCHANGE) swaps two paths atomically. glibc declares renameat2 only under
+// _GNU_SOURCE, which Swift's Glibc module does not set, so it is reached through syscall(2).
+static inline int mb_rename_exchange(const char *from, const char *to) {
+    return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 2 /* RENAME_EXCHANGE */);
+}
+
+#endif

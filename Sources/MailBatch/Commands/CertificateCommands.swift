@@ -1,0 +1,136 @@
+import ArgumentParser
+import Crypto
+import Glibc
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check a contract number and 認証キー as D-Sure does, or check a certificate.json offline.",
+        discussion: """
+            mailbatch verify <contract_number> <key>             look the certificate up in the spool
+            mailbatch verify --file certificate.json --public-key FILE   check a signed certificate offline
+            """)
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The 保証契約番号.") var contractNumber: String?
+    @Argument(help: "The 認証キー (dashes and spaces optional).") var key: String?
+    @Option(help: "A certificate.json to check offline.") var file: String?
+    @Option(name: .customLong("public-key"), help: "The surety's public key (PEM) for --file.") var publicKey: String?
+    @Flag(help: "Print the certificate as JSON.") var json = false
+
+    func validate() throws {
+        if file != nil {
+            guard publicKey != nil, contractNumber == nil else { throw ValidationError("--file needs --public-key and no contract number") }
+        } else {
+            guard contractNumber != nil, key != nil else { throw ValidationError("give a contract number and a key, or --file and --public-key") }
+        }
+    }
+
+    func run() throws {
+        if let file, let publicKey { return try offline(file, publicKey) }
+        let configuration = try options.loadConfiguration()
+        switch try Verification(spool: configuration.spool).verify(number: contractNumber!, key: key!) {
+        case .valid(let certificate, let document):
+            print(json ? document.pretty : CertificateText.describe(certificate), terminator: "")
+        case .revoked(let certificate, let document):
+            print(json ? document.pretty : CertificateText.describe(certificate), terminator: "")
+            throw CommandFailure(
+                message: "this certificate was revoked on \(certificate.revokedAt ?? "?"): \(certificate.revocationReason ?? "")", code: ExitCodes.attention)
+        case .replacedKey(let when):
+            throw CommandFailure(
+                message: "this key was replaced by a new one\(when.map { " on \($0)" } ?? ""); ask the contractor for the current key notice",
+                code: ExitCodes.attention)
+        case .mismatch:
+            throw CommandFailure(message: "the contract number and the key do not match", code: ExitCodes.attention)
+        case .refused(let until):
+            throw CommandFailure(
+                message: "too many failed attempts for this contract number; try again after \(JST.iso8601(epochSeconds: until))",
+                code: ExitCodes.temporary)
+        }
+    }
+
+    private func offline(_ file: String, _ publicKeyFile: String) throws {
+        let key = try SigningKeyFile.loadPublic(publicKeyFile)
+        let document: JSONValue
+        do {
+            document = try StrictJSONParser.parse(try PosixFS.read(file))
+        } catch {
+            throw CommandFailure(message: "\(file) is not JSON: \(error)", code: ExitCodes.attention)
+        }
+        let verdict = CertificateSignature.verify(document, with: key)
+        if case .valid = verdict {
+            print("\(file): \(verdict)")
+            if json { print(document.pretty, terminator: "") }
+        } else {
+            throw CommandFailure(message: "\(file): \(verdict)", code: ExitCodes.attention)
+        }
+    }
+}
+
+struct KeygenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keygen", abstract: "Write a new Ed25519 key pair for signing certificates (the private key owner-only).")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "The folder for signing-key.pem and signing-key.pub.pem.") var out: String = "."
+
+    func run() throws {
+        let key = Curve25519.Signing.PrivateKey()
+        let privatePath = "\(out)/signing-key.pem"
+        let publicPath = "\(out)/signing-key.pub.pem"
+        guard !PosixFS.exists(privatePath), !PosixFS.exists(publicPath) else {
+            throw CommandFailure(message: "\(privatePath) or \(publicPath) exists already; mailbatch never overwrites a key", code: ExitCodes.attention)
+        }
+        try PosixFS.makeDirectory(out)
+        try PosixFS.writeNew(Array(SigningKeyFile.privatePEM(key).utf8), to: privatePath, sync: true)
+        try PosixFS.writeNew(Array(SigningKeyFile.publicPEM(key.publicKey).utf8), to: publicPath, sync: true)
+        chmod(publicPath, 0o644)
+        print("private key: \(privatePath) (owner-only; name it in [signing] private_key_file)")
+        print("public key:  \(publicPath) (give it to orderers; key id \(SigningKeyFile.keyID(key.publicKey)))")
+    }
+}
+
+struct ReissueKeyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reissue-key", abstract: "Make a new 認証キー for a contract, revoke the old one, and queue the notifications again.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The 保証契約番号.") var contractNumber: String
+
+    func run() throws {
+        let configuration = try options.loadConfiguration()
+        let lines = try withSpoolLock(configuration.spool) { try KeyReissue(configuration: configuration).reissue(contractNumber) }
+        for line in lines { print(line) }
+    }
+}
+
+struct RevokeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Mark a certificate revoked (verify then refuses it).")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The 保証契約番号.") var contractNumber: String
+    @Option(help: "Why, for the record.") var reason: String
+
+    func run() throws {
+        let configuration = try options.loadConfiguration()
+        let lines = try withSpoolLock(configuration.spool) { try KeyReissue(configuration: configuration).revoke(contractNumber, reason: reason) }
+        for line in lines { print(line) }
+    }
+}
+
+/// How `verify` prints a certificate.
+enum CertificateText {
+    static func describe(_ c: Certificate) -> String {
+        var out = "電子証書 \(c.contractNumber): \(c.state)\n"
+        out += "  保証の種類: \(c.guaranteeTypeName)\n"
+        out += "  被保証者: \(c.obligee.title)（\(c.obligee.name)）\n"
+        out += "  保証契約者: \(c.principal.name) \(c.principal.representative)、\(c.principal.address)\n"
+        out += "  \(c.project.category.projectLabel)名: \(c.project.name)\n"
+        out += "  \(c.project.category == .works ? "工事場所" : "履行場所"): \(c.project.location)\n"
+        out += "  \(c.project.category == .works ? "工期" : "履行期間"): \(JapaneseFormat.warekiPeriod(c.project.period))\n"
+        out += "  請負代金額: \(JapaneseFormat.yen(c.project.contractAmount))\n"
+        out += "  保証金額: \(JapaneseFormat.yen(c.guarantee.amount))\n"
+        out += "  保証期間: \(JapaneseFormat.warekiPeriod(c.guarantee.period))\n"
+        out += "  保証契約締結日: \(JapaneseFormat.wareki(c.concludedOn))\n"
+        out += "  保証事業会社: \(c.surety)\n"
+        out += "  発行: \(c.issuedAt)\(c.keyReissuedAt.map { "（認証キー再発行 \($0)）" } ?? "")\n"
+        if let revoked = c.revokedAt { out += "  取消: \(revoked) \(c.revocationReason ?? "")\n" }
+        return out
+    }
+}

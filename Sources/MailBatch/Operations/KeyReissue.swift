@@ -1,0 +1,100 @@
+import Foundation
+
+/// `reissue-key` and `revoke`. A reissue builds the whole contract folder anew (new key, key notice
+/// and mails, same 電子証書 facts) and swaps it in with one atomic exchange; a journal entry makes
+/// the next run finish the queueing if a crash comes between.
+struct KeyReissue {
+    let configuration: Configuration
+    var now: @Sendable () -> Int = { Clock.epochSeconds() }
+
+    private var spool: Spool { configuration.spool }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private func load(_ number: String) throws -> (ContractFolder, Certificate, JSONValue) {
+        guard ContractValidator.isValidContractNumber(number), PosixFS.isDirectory(spool.contractFolder(number)) else {
+            throw Failure(description: "no issued contract \(number) in \(spool.contracts)")
+        }
+        let folder = ContractFolder(path: spool.contractFolder(number))
+        let bytes = try PosixFS.read(folder.certificate)
+        return (folder, try JSONDecoder().decode(Certificate.self, from: Data(bytes)), try StrictJSONParser.parse(bytes))
+    }
+
+    func reissue(_ number: String) throws -> [String] {
+        let (folder, certificate, _) = try load(number)
+        guard certificate.state != "revoked" else { throw Failure(description: "contract \(number) is revoked; a revoked certificate gets no new key") }
+        let record = try ContractValidator.validate(PosixFS.read(folder.record))
+        let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
+        let orderer = directory.orderer(named: record.orderer.name) ?? Orderer(name: record.orderer.name, title: certificate.obligee.title)
+        let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
+        let builder = IssueBuilder(configuration: configuration, templates: templates, signingKey: try configuration.loadSigningKey())
+        let epoch = now()
+        let bundle = try builder.build(record, orderer: orderer, key: AuthenticationKey.generate(), epochSeconds: epoch, previous: certificate)
+
+        let temp = "\(spool.temp)/\(number).reissue.\(getpid())"
+        let built = ContractFolder(path: temp)
+        try? PosixFS.removeTree(temp)
+        for path in [temp, built.documents, built.messages, built.sent] { try PosixFS.makeDirectory(path) }
+        for file in [folder.record, folder.source] {
+            try PosixFS.writeNew(try PosixFS.read(file), to: "\(temp)/\(PosixFS.lastComponent(file))", sync: true)
+        }
+        for file in try PosixFS.list(folder.sent) {
+            try PosixFS.writeNew(try PosixFS.read("\(folder.sent)/\(file)"), to: "\(built.sent)/\(file)", sync: true)
+        }
+        try PosixFS.writeNew(Array(bundle.certificateJSON.pretty.utf8), to: built.certificate, sync: true)
+        try PosixFS.writeNew(Array((bundle.key.grouped + "\n").utf8), to: built.key, sync: true)
+        for document in bundle.documents {
+            try PosixFS.writeNew(document.bytes, to: "\(built.documents)/\(document.kind.fileName)", sync: true)
+        }
+        for message in bundle.messages {
+            let envelope = Envelope(
+                messageID: message.mail.messageID, contractNumber: number, role: message.role, mailFrom: configuration.mail.from.address,
+                recipients: message.mail.envelopeRecipients, messagePath: "contracts/\(number)/messages/\(message.role).eml",
+                queuedAt: epoch, nextAttemptAt: epoch, attempts: [])
+            try PosixFS.writeNew(message.mail.rendered(), to: built.message(message.role), sync: true)
+            try PosixFS.writeNew(envelope.encoded(), to: built.envelope(message.role), sync: true)
+        }
+        var history = (try? PosixFS.read(folder.history)) ?? []
+        history += Array("\(JST.iso8601(epochSeconds: epoch)) key reissued by \(ProcessUser.name); the previous key is revoked\n".utf8)
+        try PosixFS.writeNew(history, to: built.history, sync: true)
+        for path in [built.documents, built.messages, built.sent, temp] { try PosixFS.syncDirectory(path) }
+
+        try PosixFS.makeDirectory(spool.journal)
+        try spool.write("reissue \(number)\n", to: "\(spool.journal)/reissue-\(number)")
+        try PosixFS.exchange(temp, folder.path)
+        try PosixFS.syncDirectory(spool.contracts)
+        try PosixFS.removeTree(temp)
+        return try finish(number)
+    }
+
+    /// After the swap: drop the old key's queued mails and queue the new ones. Also run by every
+    /// `mailbatch run` for journal entries a crash left behind.
+    func finish(_ number: String) throws -> [String] {
+        let folder = ContractFolder(path: spool.contractFolder(number))
+        let dropped = try spool.dropStaleQueued(folder, number: number)
+        try spool.enqueue(folder, now: now())
+        try PosixFS.remove("\(spool.journal)/reissue-\(number)")
+        return dropped.map { "dropped outbox/\($0) (it carried the old key)" } + ["new key notice and mails queued; the next run sends them"]
+    }
+
+    func revoke(_ number: String, reason: String) throws -> [String] {
+        let (folder, certificate, _) = try load(number)
+        guard certificate.state != "revoked" else { return ["contract \(number) was already revoked on \(certificate.revokedAt ?? "?")"] }
+        var revoked = certificate
+        revoked.state = "revoked"
+        revoked.revokedAt = JST.iso8601(epochSeconds: now())
+        revoked.revocationReason = reason
+        let key = try configuration.loadSigningKey()
+        let json = key.map { CertificateSignature.sign(.from(revoked), with: $0) } ?? .from(revoked)
+        try spool.write(json.pretty, to: folder.certificate)
+        var done: [String] = []
+        for file in try PosixFS.list(spool.outbox) where file.hasPrefix(number + ".") && file.hasSuffix(".json") {
+            try PosixFS.remove("\(spool.outbox)/\(file)")
+            done.append("dropped outbox/\(file): a revoked certificate is not announced")
+        }
+        try PosixFS.appendLine("\(revoked.revokedAt!) certificate revoked by \(ProcessUser.name): \(reason)", to: folder.history)
+        return done + ["contract \(number) revoked"]
+    }
+}

@@ -1,0 +1,96 @@
+import Crypto
+
+/// The signature on `certificate.json`. It signs a manifest of per-field digests rather than the
+/// file itself, so that a verifier can say not only "altered" but which field was changed:
+///
+///     "signature": { "algorithm": "Ed25519", "key_id": "…", "fields": { "$.guarantee.amount": "sha256:…", … },
+///                    "value": base64(Ed25519(canonical({algorithm, key_id, fields}))) }
+enum CertificateSignature {
+    static let algorithm = "Ed25519"
+
+    private static func digest(_ value: JSONValue) -> String {
+        "sha256:" + SHA256.hash(data: Array(value.canonical.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    }
+
+    private static func manifest(of document: JSONValue) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [:]
+        for leaf in document.leaves where !leaf.path.hasPrefix("$.signature") {
+            fields[leaf.path] = .string(digest(leaf.value))
+        }
+        return fields
+    }
+
+    private static func signedPart(keyID: String, fields: [String: JSONValue]) -> [UInt8] {
+        Array(JSONValue.object(["algorithm": .string(algorithm), "key_id": .string(keyID), "fields": .object(fields)]).canonical.utf8)
+    }
+
+    /// The document with its `signature` member (any earlier one replaced).
+    static func sign(_ document: JSONValue, with key: Curve25519.Signing.PrivateKey) -> JSONValue {
+        guard case .object(var members) = document else { return document }
+        members["signature"] = nil
+        let unsigned = JSONValue.object(members)
+        let keyID = SigningKeyFile.keyID(key.publicKey)
+        let fields = manifest(of: unsigned)
+        let signature = (try? key.signature(for: signedPart(keyID: keyID, fields: fields))).map { Array($0) } ?? []
+        members["signature"] = .object([
+            "algorithm": .string(algorithm), "key_id": .string(keyID), "fields": .object(fields),
+            "value": .string(MIMEEncoder.base64(signature)),
+        ])
+        return .object(members)
+    }
+
+    /// A short fingerprint of the signature, printed on the key notice so a paper copy can be matched
+    /// with the data: `1A2B 3C4D 5E6F 7A8B`.
+    static func fingerprint(of document: JSONValue) -> String? {
+        guard case .object(let members) = document, case .object(let signature)? = members["signature"],
+            case .string(let value)? = signature["value"]
+        else { return nil }
+        let hex = SHA256.hash(data: Array(value.utf8)).prefix(8).map { String($0, radix: 16, uppercase: true).leftPadded(to: 2) }.joined()
+        return stride(from: 0, to: 16, by: 4).map { i in String(hex.dropFirst(i).prefix(4)) }.joined(separator: " ")
+    }
+
+    enum Verdict: Equatable, Sendable, CustomStringConvertible {
+        case valid(keyID: String)
+        case unsigned
+        case malformed(String)
+        case otherKey(String)
+        case badSignature
+        case altered(String)
+        case added(String)
+        case removed(String)
+
+        var description: String {
+            switch self {
+            case .valid(let id): "valid: signed by key \(id), no field altered"
+            case .unsigned: "not signed: the file has no signature"
+            case .malformed(let why): "not a signed certificate: \(why)"
+            case .otherKey(let id): "signed by another key (\(id)); check that you have the surety's current public key"
+            case .badSignature: "the signature does not match: the signed field list was altered"
+            case .altered(let path): "altered: \(path) differs from what was signed"
+            case .added(let path): "altered: \(path) was added after signing"
+            case .removed(let path): "altered: \(path) was removed after signing"
+            }
+        }
+    }
+
+    static func verify(_ document: JSONValue, with key: Curve25519.Signing.PublicKey) -> Verdict {
+        guard case .object(var members) = document else { return .malformed("the file is not a JSON object") }
+        guard let block = members.removeValue(forKey: "signature") else { return .unsigned }
+        guard case .object(let signature) = block, signature["algorithm"] == .string(algorithm),
+            case .string(let keyID)? = signature["key_id"], case .object(let fields)? = signature["fields"],
+            case .string(let value)? = signature["value"], let bytes = Base64.decode(value)
+        else { return .malformed("the signature block is incomplete") }
+        guard keyID == SigningKeyFile.keyID(key) else { return .otherKey(keyID) }
+        guard key.isValidSignature(bytes, for: signedPart(keyID: keyID, fields: fields)) else { return .badSignature }
+        let now = manifest(of: .object(members))
+        for path in Set(fields.keys).union(now.keys).sorted() {
+            switch (fields[path], now[path]) {
+            case (nil, _): return .added(path)
+            case (_, nil): return .removed(path)
+            case (let signed?, let current?) where signed != current: return .altered(path)
+            default: continue
+            }
+        }
+        return .valid(keyID: keyID)
+    }
+}

@@ -1,0 +1,3 @@
+import MailBatch
+
+MailBatchMain.main()
