@@ -93,3 +93,37 @@ def test_credentials_in_clear_text_only_to_loopback(tmp_path):
     assert result.returncode == 2
     assert "clear text" in result.stderr
     assert PASSWORD not in result.stderr
+
+
+def test_hostname_mismatch_fails(tmp_path):
+    paths = certs.make(str(tmp_path / "certs"), hosts=("mail.example.jp",))
+    received = str(tmp_path / "received")
+    controller, handler = smtp_server.start(received, tls_cert=paths["server.pem"], tls_key=paths["server.key"], require_starttls=True)
+    try:
+        ws = Workspace(str(tmp_path / "ws"), controller.port, received)
+        ws.write_config(tls="starttls", extra_smtp=f'ca_file = "{paths["ca.pem"]}"')
+        ws.drop("a.json", sample_record())
+        result = ws.run("run")
+        assert result.returncode == 75, result.stdout + result.stderr
+        assert ws.messages() == []
+        import json
+        reply = json.load(open(os.path.join(ws.spool, "outbox", "R07-4621-000123.contractor.json")))["attempts"][-1]["reply"]
+        assert "certificate" in reply.lower() or "ssl" in reply.lower(), reply
+    finally:
+        controller.stop()
+
+
+def test_credentials_over_plain_text_to_loopback_are_allowed(tmp_path):
+    received = str(tmp_path / "received")
+    auth = smtp_server.Authenticator("mailbatch", PASSWORD)
+    controller, handler = smtp_server.start(received, auth=auth, auth_require_tls=False)
+    try:
+        ws = Workspace(str(tmp_path / "ws"), controller.port, received)
+        ws.write_config(tls="none", extra_smtp='username = "mailbatch"')
+        ws.drop("a.json", sample_record())
+        result = ws.run("run", env={"MAILBATCH_SMTP_PASSWORD": PASSWORD})
+        assert result.returncode == 0, result.stdout + result.stderr
+        (env, _, _), = ws.messages()
+        assert env["auth"] == "mailbatch" and env["tls"] is False
+    finally:
+        controller.stop()

@@ -21,6 +21,7 @@ struct BatchRun {
     func run() throws(Failure) -> RunReport {
         let spool = configuration.spool
         do { try spool.prepare() } catch { throw .spool(error) }
+        if let problem = spool.permissionProblem() { throw .configuration(problem) }
         let lock: SpoolLock
         do {
             lock = try SpoolLock(path: spool.lockFile)

@@ -12,7 +12,8 @@ struct VerifyCommand: ParsableCommand {
             """)
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The 保証契約番号.") var contractNumber: String?
-    @Argument(help: "The 認証キー (dashes and spaces optional).") var key: String?
+    @Argument(help: "The 認証キー (dashes and spaces optional), or - to read it from standard input (keeps it out of the process list).")
+    var key: String?
     @Option(help: "A certificate.json to check offline.") var file: String?
     @Option(name: .customLong("public-key"), help: "The surety's public key (PEM) for --file.") var publicKey: String?
     @Flag(help: "Print the certificate as JSON.") var json = false
@@ -28,7 +29,8 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         if let file, let publicKey { return try offline(file, publicKey) }
         let configuration = try options.loadConfiguration()
-        switch try Verification(spool: configuration.spool).verify(number: contractNumber!, key: key!) {
+        let typed = key == "-" ? (readLine(strippingNewline: true) ?? "") : key!
+        switch try Verification(spool: configuration.spool).verify(number: contractNumber!, key: typed) {
         case .valid(let certificate, let document):
             print(json ? document.pretty : CertificateText.describe(certificate), terminator: "")
         case .revoked(let certificate, let document):

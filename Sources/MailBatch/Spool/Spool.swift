@@ -1,3 +1,5 @@
+import Glibc
+
 /// The spool's folders. Each record is in exactly one of them at any time; moves between them are
 /// atomic renames within one file system.
 struct Spool: Sendable {
@@ -35,6 +37,25 @@ struct Spool: Sendable {
 
     func write(_ text: String, to path: String) throws(FileSystemError) {
         try write(Array(text.utf8), to: path)
+    }
+
+    /// Why the spool is unsafe to run on, if it is: a folder another user owns or can write to would
+    /// let them plant or swap records and keys. `incoming/` may be shared with the upstream writer.
+    func permissionProblem() -> String? {
+        for folder in [root] + allFolders where folder != incoming {
+            var info = stat()
+            guard lstat(folder, &info) == 0 else { continue }
+            if (info.st_mode & S_IFMT) != S_IFDIR {
+                return "\(folder) is not a folder (a symbolic link?); the spool's folders must be real folders"
+            }
+            if info.st_uid != geteuid() {
+                return "\(folder) belongs to uid \(info.st_uid), not to the user running mailbatch (uid \(geteuid())); chown it"
+            }
+            if info.st_mode & 0o022 != 0 {
+                return "\(folder) can be written by other users (mode \(String(info.st_mode & 0o777, radix: 8))); chmod 700 \(folder)"
+            }
+        }
+        return nil
     }
 
     /// A free name for `name` in `folder`: the name itself, or `name.1`, `name.2`, … so nothing is overwritten.
