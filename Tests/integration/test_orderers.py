@@ -38,7 +38,8 @@ def test_hioki_gets_the_key_notice_by_mail_and_hita_is_explained(workspace):
     assert display_names(o_raw, "To") == ["日置市長 契約担当課", "日置市長 契約担当課"]
     assert o_msg["subject"] == "【電子保証】認証キー等のお知らせ（R07-4621-000123）"
     files = attachments(o_msg)
-    assert sorted(files) == sorted(["電子証書閲覧用「認証キー」等のお知らせ_R07-4621-000123.pdf", "保証証書_R07-4621-000123.pdf"])
+    assert sorted(files) == sorted(["電子証書閲覧用「認証キー」等のお知らせ_R07-4621-000123.pdf", "保証証書_R07-4621-000123.pdf",
+                                    "電子証書データ_R07-4621-000123.json"])
     body = body_text(o_msg)
     for fact in ("株式会社日置建設", "市道伊集院北線道路改良工事", "前払金保証", "金19,360,000円", "D-Sure"):
         assert fact in body

@@ -8,7 +8,7 @@ struct BatchRun {
     let configuration: Configuration
     let logger: Logger
     var now: @Sendable () -> Int = { Clock.epochSeconds() }
-    var makeTransport: (SMTPSettings) throws -> any MailTransport = { try CurlSMTPTransport(settings: $0) }
+    var makeTransport: @Sendable (SMTPSettings) throws -> any MailTransport = { try CurlSMTPTransport(settings: $0) }
     /// Draw a progress bar when stdout is a terminal and the batch is large.
     var showProgress = false
 
@@ -53,9 +53,11 @@ struct BatchRun {
             return report
         }
 
+        let smtp = configuration.smtp
+        let makeTransport = makeTransport
         let delivery = OutboxDelivery(
             spool: spool, delivery: configuration.delivery, logger: logger, now: now,
-            makeTransport: { [configuration, makeTransport] in try makeTransport(configuration.smtp) })
+            makeTransport: { try makeTransport(smtp) })
         do {
             report.delivery = try delivery.deliverDue()
         } catch {
@@ -84,28 +86,46 @@ struct BatchRun {
         } catch {
             throw ConfigurationError(error.description)
         }
-        let builder = IssueBuilder(configuration: configuration, templates: templates, signingKey: try configuration.loadSigningKey())
+        let builder = IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner())
         let issuer = Issuer(spool: spool, builder: builder, now: now)
         let processor = RecordProcessor(spool: spool, issuer: issuer, directory: directory, logger: logger, now: now)
 
         var progress = ProgressLine(total: leftovers.count + candidates.count, allowed: showProgress)
         defer { progress.finish() }
         var done = 0
-        for name in leftovers {
-            logger.info("resuming a file a previous run left in processing/", metadata: ["file": "\(name)"])
-            record(try processor.process(name), name, directory, &report)
-            done += 1
+        let workers = max(1, configuration.workers)
+        func processBatch(_ names: [String]) throws {
+            var firstError: (any Error)?
+            for (name, result) in zip(names, ParallelProcessing.process(names, with: processor)) {
+                switch result {
+                case .success(let outcome): record(outcome, name, directory, &report)
+                case .failure(let failure): firstError = firstError ?? failure.error
+                }
+            }
+            done += names.count
             progress.update(done, "issuing")
+            if let firstError { throw firstError }
         }
+        for start in stride(from: 0, to: leftovers.count, by: workers) {
+            let batch = Array(leftovers[start..<min(start + workers, leftovers.count)])
+            for name in batch { logger.info("resuming a file a previous run left in processing/", metadata: ["file": "\(name)"]) }
+            try processBatch(batch)
+        }
+        var batch: [String] = []
         for raw in candidates {
             switch try intake.claim(raw) {
-            case .claimed(let name): record(try processor.process(name), name, directory, &report)
-            case .rejectedName: report.rejected += 1
-            case .skipped: break
+            case .claimed(let name): batch.append(name)
+            case .rejectedName:
+                report.rejected += 1
+                done += 1
+            case .skipped: done += 1
             }
-            done += 1
-            progress.update(done, "issuing")
+            if batch.count == workers {
+                try processBatch(batch)
+                batch.removeAll()
+            }
         }
+        if !batch.isEmpty { try processBatch(batch) }
     }
 
     private func record(_ outcome: RecordOutcome, _ name: String, _ directory: OrdererDirectory, _ report: inout RunReport) {

@@ -2,7 +2,7 @@ import Logging
 
 /// Takes one claimed file in `processing/` to its end state: rejected, paper, duplicate, or issued
 /// and queued. Safe to run again on the same file after a crash at any point.
-struct RecordProcessor {
+struct RecordProcessor: Sendable {
     let spool: Spool
     let issuer: Issuer
     let directory: OrdererDirectory
@@ -50,21 +50,7 @@ struct RecordProcessor {
         let normalized = Array(SpoolJSON.encode(record))
         let folder = ContractFolder(path: spool.contractFolder(record.contractNumber))
         if PosixFS.exists(folder.path) {
-            let existing = try? PosixFS.read(folder.record)
-            guard existing == normalized else {
-                return try reject(
-                    name,
-                    RecordRejection(
-                        path: "$.contract_number",
-                        "contract \(record.contractNumber) was already issued with different content (see contracts/\(record.contractNumber)/record.json); a contract number is issued once and never re-keyed. Correct the number, or ask an operator to handle the change"
-                    ))
-            }
-            if PosixFS.exists(folder.queuedMarker) {
-                return try markDuplicate(name, record.contractNumber)
-            }
-            try enqueue(folder)
-            try PosixFS.remove(path)
-            return .completed(contractNumber: record.contractNumber)
+            return try handleExisting(name, record, normalized, folder, completeIfUnqueued: true)
         }
 
         let issued: ContractFolder
@@ -74,13 +60,37 @@ struct RecordProcessor {
             switch error {
             case .fileSystem(let fs): throw fs
             case .template(let message): throw ConfigurationError(message)
-            case .alreadyIssued: return try reject(name, RecordRejection(error.description))
+            case .alreadyIssued:
+                // Another file with this number was committed by a parallel worker a moment ago.
+                return try handleExisting(name, record, normalized, folder, completeIfUnqueued: false)
             }
         }
         try enqueue(issued)
         try PosixFS.remove(path)
         try PosixFS.syncDirectory(spool.processing)
         return .issued(contractNumber: record.contractNumber, orderer: orderer.name)
+    }
+
+    /// The contract exists already: identical content is a duplicate (or, after a crash, a contract
+    /// whose mail still has to be queued); different content is a conflict. Never a second key.
+    private func handleExisting(
+        _ name: String, _ record: ContractRecord, _ normalized: [UInt8], _ folder: ContractFolder, completeIfUnqueued: Bool
+    ) throws -> RecordOutcome {
+        let existing = try? PosixFS.read(folder.record)
+        guard existing == normalized else {
+            return try reject(
+                name,
+                RecordRejection(
+                    path: "$.contract_number",
+                    "contract \(record.contractNumber) was already issued with different content (see contracts/\(record.contractNumber)/record.json); a contract number is issued once and never re-keyed. Correct the number, or ask an operator to handle the change"
+                ))
+        }
+        if !completeIfUnqueued || PosixFS.exists(folder.queuedMarker) {
+            return try markDuplicate(name, record.contractNumber)
+        }
+        try enqueue(folder)
+        try PosixFS.remove("\(spool.processing)/\(name)")
+        return .completed(contractNumber: record.contractNumber)
     }
 
     func enqueue(_ folder: ContractFolder) throws(FileSystemError) {

@@ -1,5 +1,3 @@
-import Crypto
-
 /// Everything `mailbatch` reads from `mailbatch.toml`, resolved and checked.
 struct Configuration: Sendable {
     var file: String
@@ -10,16 +8,18 @@ struct Configuration: Sendable {
     /// A folder of operator templates that replace the shipped ones of the same name.
     var templatesDirectory: String?
     var orderersFile: String?
+    /// How many records are issued at once (rendering and writing in parallel).
+    var workers = 2
     /// The surety's Ed25519 private key (PEM, owner-only) that signs certificate.json.
     var signingKeyFile: String?
 }
 
 extension Configuration {
     /// The signing key, when one is configured.
-    func loadSigningKey() throws(ConfigurationError) -> Curve25519.Signing.PrivateKey? {
+    func loadSigner() throws(ConfigurationError) -> CertificateSigner? {
         guard let path = signingKeyFile else { return nil }
         do {
-            return try SigningKeyFile.loadPrivate(path)
+            return CertificateSigner(try SigningKeyFile.loadPrivate(path))
         } catch {
             throw ConfigurationError("[signing] private_key_file: \(error.description)")
         }
@@ -38,6 +38,8 @@ struct DeliverySettings: Sendable {
     var lifetimeSeconds = 3 * 24 * 3600
     /// Consecutive connection failures after which a run stops trying and defers the rest.
     var maxConnectionFailures = 3
+    /// Parallel SMTP connections, each on its own thread with its own libcurl handle.
+    var connections = 2
 }
 
 struct SMTPSettings: Sendable {

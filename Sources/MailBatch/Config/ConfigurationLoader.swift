@@ -37,6 +37,7 @@ enum ConfigurationLoader {
 
         let spool = resolve(try top.string("spool")) ?? absolutePath("spool", relativeTo: baseDirectory)
         let templates = resolve(try top.string("templates"))
+        let workers = try top.int("workers", in: 1...64) ?? 2
 
         guard let smtpSection = try top.section("smtp") else { throw ConfigurationError("\(file): the [smtp] table is missing") }
         let smtp = try smtpSettings(smtpSection, baseDirectory: baseDirectory, file: file)
@@ -55,6 +56,7 @@ enum ConfigurationLoader {
             delivery.retryMaxSeconds = try section.int("retry_max_seconds", in: 0...604_800) ?? delivery.retryMaxSeconds
             delivery.lifetimeSeconds = try section.int("lifetime_seconds", in: 0...(60 * 86_400)) ?? delivery.lifetimeSeconds
             delivery.maxConnectionFailures = try section.int("max_connection_failures", in: 1...1000) ?? delivery.maxConnectionFailures
+            delivery.connections = try section.int("connections", in: 1...16) ?? delivery.connections
             try section.rejectUnknownKeys()
         }
 
@@ -72,7 +74,7 @@ enum ConfigurationLoader {
 
         return Configuration(
             file: file, spool: Spool(root: spool), smtp: smtp, mail: MailSettings(from: from, suretyName: surety),
-            delivery: delivery, templatesDirectory: templates, orderersFile: orderersFile, signingKeyFile: signingKeyFile)
+            delivery: delivery, templatesDirectory: templates, orderersFile: orderersFile, workers: workers, signingKeyFile: signingKeyFile)
     }
 
     private static func smtpSettings(_ s: TOMLSection, baseDirectory: String, file: String) throws(ConfigurationError) -> SMTPSettings {

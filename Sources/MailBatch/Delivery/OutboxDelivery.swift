@@ -1,34 +1,94 @@
+import Dispatch
 import Logging
+import Synchronization
 
 /// Sends every due message in `outbox/` and records each attempt. A message is moved out of the
 /// outbox only after its bookkeeping is on disk: to `contracts/<no>/sent/` on 250, to `failed/` on a
 /// 5xx or when its lifetime is over. A crash between the server's 250 and that write re-sends it
 /// once (at-least-once), with the same Message-ID.
-final class OutboxDelivery {
+///
+/// Messages are shared out over `connections` threads, each with its own libcurl handle and
+/// connection; after `max_connection_failures` connection failures in a row (counted across them)
+/// every thread stops and the rest waits for the next run.
+struct OutboxDelivery: Sendable {
+    let spool: Spool
+    let delivery: DeliverySettings
+    let logger: Logger
+    let now: @Sendable () -> Int
+    let makeTransport: @Sendable () throws -> any MailTransport
+
+    func deliverDue() throws(FileSystemError) -> DeliveryTally {
+        let files = try PosixFS.list(spool.outbox).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
+        let connections = max(1, min(delivery.connections, files.count))
+        let health = ConnectionHealth(limit: delivery.maxConnectionFailures)
+        if connections <= 1 {
+            var tally = try OutboxWorker(delivery: self, health: health).deliver(files)
+            tally.serverUnreachable = health.unreachable
+            return tally
+        }
+        let shards = (0..<connections).map { i in stride(from: i, to: files.count, by: connections).map { files[$0] } }
+        let results = Mutex<[Result<DeliveryTally, FileSystemError>]>([])
+        DispatchQueue.concurrentPerform(iterations: connections) { i in
+            let result = Result { () throws(FileSystemError) in try OutboxWorker(delivery: self, health: health).deliver(shards[i]) }
+            results.withLock { $0.append(result) }
+        }
+        var total = DeliveryTally()
+        for result in results.withLock({ $0 }) {
+            let tally = try result.get()
+            total.sent += tally.sent
+            total.deferred += tally.deferred
+            total.failed += tally.failed
+            total.waiting += tally.waiting
+        }
+        total.serverUnreachable = health.unreachable
+        return total
+    }
+}
+
+/// Consecutive connection failures, counted across all delivery threads.
+final class ConnectionHealth: Sendable {
+    private let state = Mutex((consecutive: 0, unreachable: false))
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    var unreachable: Bool { state.withLock { $0.unreachable } }
+
+    /// Records one result; true when this failure made the server count as unreachable.
+    func record(connectionFailed: Bool) -> Bool {
+        state.withLock { s in
+            s.consecutive = connectionFailed ? s.consecutive + 1 : 0
+            if s.consecutive >= limit, !s.unreachable {
+                s.unreachable = true
+                return true
+            }
+            return false
+        }
+    }
+}
+
+/// One delivery thread: one libcurl handle (made when the first message is due), its share of the outbox.
+final class OutboxWorker {
     private let spool: Spool
     private let schedule: RetrySchedule
-    private let maxConnectionFailures: Int
-    private let makeTransport: () throws -> any MailTransport
+    private let health: ConnectionHealth
+    private let makeTransport: @Sendable () throws -> any MailTransport
     private var transport: (any MailTransport)?
     private let logger: Logger
     private let now: @Sendable () -> Int
 
-    init(
-        spool: Spool, delivery: DeliverySettings, logger: Logger, now: @escaping @Sendable () -> Int,
-        makeTransport: @escaping () throws -> any MailTransport
-    ) {
-        self.spool = spool
-        self.schedule = RetrySchedule(delivery)
-        self.maxConnectionFailures = delivery.maxConnectionFailures
-        self.makeTransport = makeTransport
-        self.logger = logger
-        self.now = now
+    init(delivery: OutboxDelivery, health: ConnectionHealth) {
+        spool = delivery.spool
+        schedule = RetrySchedule(delivery.delivery)
+        self.health = health
+        makeTransport = delivery.makeTransport
+        logger = delivery.logger
+        now = delivery.now
     }
 
-    func deliverDue() throws(FileSystemError) -> DeliveryTally {
+    func deliver(_ files: [String]) throws(FileSystemError) -> DeliveryTally {
         var tally = DeliveryTally()
-        var consecutiveConnectionFailures = 0
-        for file in try PosixFS.list(spool.outbox) where file.hasSuffix(".json") && !file.hasPrefix(".") {
+        for file in files {
             let path = "\(spool.outbox)/\(file)"
             guard var envelope = try? Envelope.decode(PosixFS.read(path)) else {
                 logger.error("unreadable envelope", metadata: ["file": "\(file)"])
@@ -40,7 +100,7 @@ final class OutboxDelivery {
                 try finishSent(envelope, from: path)
                 continue
             }
-            if tally.serverUnreachable || envelope.nextAttemptAt > now() {
+            if health.unreachable || envelope.nextAttemptAt > now() {
                 tally.waiting += 1
                 continue
             }
@@ -56,19 +116,19 @@ final class OutboxDelivery {
             let result = send(envelope, message)
             switch result {
             case .accepted(let reply):
-                consecutiveConnectionFailures = 0
+                _ = health.record(connectionFailed: false)
                 try record(&envelope, .sent, reply, at: path)
                 try finishSent(envelope, from: path)
                 tally.sent += 1
                 logger.info("sent", metadata: ["contract": "\(envelope.contractNumber)", "role": "\(envelope.role)", "reply": "\(reply)"])
             case .permanent(let reply):
-                consecutiveConnectionFailures = 0
+                _ = health.record(connectionFailed: false)
                 try record(&envelope, .failed, reply, at: path)
                 try moveToFailed(envelope, from: path)
                 tally.failed += 1
                 logger.error("failed", metadata: ["contract": "\(envelope.contractNumber)", "role": "\(envelope.role)", "reply": "\(reply)"])
             case .temporary(let reply, let connectionFailed):
-                consecutiveConnectionFailures = connectionFailed ? consecutiveConnectionFailures + 1 : 0
+                let nowUnreachable = health.record(connectionFailed: connectionFailed)
                 let deferrals = envelope.attempts.filter { $0.outcome == .deferred }.count + 1
                 envelope.nextAttemptAt = now() + schedule.delay(afterDeferrals: deferrals)
                 if schedule.hasExpired(queuedAt: envelope.queuedAt, now: now()) {
@@ -86,9 +146,8 @@ final class OutboxDelivery {
                             "next": "\(JST.iso8601(epochSeconds: envelope.nextAttemptAt))",
                         ])
                 }
-                if consecutiveConnectionFailures >= maxConnectionFailures {
-                    tally.serverUnreachable = true
-                    logger.error("the mail server could not be reached \(consecutiveConnectionFailures) times in a row; the rest waits for the next run")
+                if nowUnreachable {
+                    logger.error("the mail server could not be reached \(health.limit) times in a row; the rest waits for the next run")
                 }
             }
         }

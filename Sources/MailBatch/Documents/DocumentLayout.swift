@@ -7,14 +7,14 @@ struct DocumentLayout {
 
     static let body = PDFCanvas.Style(font: "IPAexMincho", size: 10.5)
     static let label = PDFCanvas.Style(font: "IPAexGothic", size: 9.5)
-    static let titleStyle = PDFCanvas.Style(font: "IPAexGothic", size: 17, bold: true, alignment: .center)
-    static let heading2 = PDFCanvas.Style(font: "IPAexGothic", size: 11, bold: true)
+    static let titleStyle = PDFCanvas.Style(font: "IPAexGothic", size: 17, alignment: .center)
+    static let heading2 = PDFCanvas.Style(font: "IPAexGothic", size: 11)
     static let small = PDFCanvas.Style(font: "IPAexMincho", size: 8.5)
     static let rightAligned = PDFCanvas.Style(font: "IPAexMincho", size: 10.5, alignment: .right)
     static let centered = PDFCanvas.Style(font: "IPAexMincho", size: 11, alignment: .center)
     static let addressee = PDFCanvas.Style(font: "IPAexMincho", size: 13)
-    static let emphasis = PDFCanvas.Style(font: "DejaVu Sans Mono", size: 14, bold: true, lineSpacing: 1.0)
-    static let amountStyle = PDFCanvas.Style(font: "IPAexMincho", size: 20, bold: true, alignment: .center)
+    static let emphasis = PDFCanvas.Style(font: "IPAexGothic", size: 14, lineSpacing: 1.0)
+    static let amountStyle = PDFCanvas.Style(font: "IPAexMincho", size: 20, alignment: .center)
 
     let canvas: PDFCanvas
     var y = margin
@@ -30,10 +30,10 @@ struct DocumentLayout {
     }
 
     mutating func paragraph(_ text: String, style: PDFCanvas.Style = body, indent: Double = 0, after: Double = 8) {
-        let height = canvas.measure(text, width: Self.contentWidth - indent, style: style).height
-        breakPageIfNeeded(height)
-        y += canvas.text(text, x: Self.margin + indent, y: y, width: Self.contentWidth - indent, style: style)
-        y += after
+        let laid = canvas.block(text, width: Self.contentWidth - indent, style: style)
+        breakPageIfNeeded(laid.height)
+        canvas.draw(laid, x: Self.margin + indent, y: y)
+        y += laid.height + after
     }
 
     mutating func space(_ points: Double) { y += points }
@@ -53,16 +53,14 @@ struct DocumentLayout {
         let valueWidth = Self.contentWidth - labelWidth
         for (label, value, emphasis) in rows {
             let valueStyle = emphasis ? Self.emphasis : Self.body
-            let labelHeight = canvas.measure(label, width: labelWidth - 2 * padding, style: Self.label).height
-            let valueHeight = canvas.measure(value, width: valueWidth - 2 * padding, style: valueStyle).height
-            let height = max(labelHeight, valueHeight, 12) + 2 * padding
+            let labelBlock = canvas.block(label, width: labelWidth - 2 * padding, style: Self.label)
+            let valueBlock = canvas.block(value, width: valueWidth - 2 * padding, style: valueStyle)
+            let height = max(labelBlock.height, valueBlock.height, 12) + 2 * padding
             breakPageIfNeeded(height)
             canvas.rectangle(x: Self.margin, y: y, width: labelWidth, height: height, fillGray: 0.93)
             canvas.rectangle(x: Self.margin + labelWidth, y: y, width: valueWidth, height: height)
-            canvas.text(label, x: Self.margin + padding, y: y + (height - labelHeight) / 2, width: labelWidth - 2 * padding, style: Self.label)
-            canvas.text(
-                value, x: Self.margin + labelWidth + padding, y: y + (height - valueHeight) / 2, width: valueWidth - 2 * padding,
-                style: valueStyle)
+            canvas.draw(labelBlock, x: Self.margin + padding, y: y + (height - labelBlock.height) / 2)
+            canvas.draw(valueBlock, x: Self.margin + labelWidth + padding, y: y + (height - valueBlock.height) / 2)
             y += height
         }
         y += 12

@@ -81,28 +81,47 @@ final class PDFCanvas {
         return layout
     }
 
-    /// The height the text takes when wrapped to `width`.
+    /// Text laid out once, to be measured and then drawn without laying it out again.
+    final class TextBlock {
+        fileprivate let layout: OpaquePointer
+        let width: Double
+        let height: Double
+
+        fileprivate init(_ layout: OpaquePointer) {
+            self.layout = layout
+            var w: Int32 = 0
+            var h: Int32 = 0
+            pango_layout_get_size(layout, &w, &h)
+            width = Double(w) / Double(PANGO_SCALE)
+            height = Double(h) / Double(PANGO_SCALE)
+        }
+
+        deinit { g_object_unref(UnsafeMutableRawPointer(layout)) }
+    }
+
+    func block(_ text: String, width: Double?, style: Style) -> TextBlock {
+        TextBlock(layout(text, width: width, style: style))
+    }
+
+    /// Draws a laid-out block with its top-left corner at (x, y).
+    func draw(_ block: TextBlock, x: Double, y: Double) {
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        cairo_move_to(cr, x, y)
+        pango_cairo_show_layout(cr, block.layout)
+    }
+
+    /// The size the text takes when wrapped to `width`.
     func measure(_ text: String, width: Double?, style: Style) -> (width: Double, height: Double) {
-        let layout = layout(text, width: width, style: style)
-        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
-        var w: Int32 = 0
-        var h: Int32 = 0
-        pango_layout_get_size(layout, &w, &h)
-        return (Double(w) / Double(PANGO_SCALE), Double(h) / Double(PANGO_SCALE))
+        let laid = block(text, width: width, style: style)
+        return (laid.width, laid.height)
     }
 
     /// Draws text with its top-left corner at (x, y) and returns its height.
     @discardableResult
     func text(_ text: String, x: Double, y: Double, width: Double? = nil, style: Style = Style()) -> Double {
-        let layout = layout(text, width: width, style: style)
-        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
-        cairo_set_source_rgb(cr, 0, 0, 0)
-        cairo_move_to(cr, x, y)
-        pango_cairo_show_layout(cr, layout)
-        var w: Int32 = 0
-        var h: Int32 = 0
-        pango_layout_get_size(layout, &w, &h)
-        return Double(h) / Double(PANGO_SCALE)
+        let laid = block(text, width: width, style: style)
+        draw(laid, x: x, y: y)
+        return laid.height
     }
 
     func line(from: (Double, Double), to: (Double, Double), width: Double = 0.6) {

@@ -1,5 +1,3 @@
-import Crypto
-
 /// Everything issued for one contract, built in memory before anything is written: the key, the
 /// 電子証書, the four PDFs and the notification mails. `Issuer` commits it to the spool; `preview`
 /// writes it to a folder with a sample key.
@@ -19,10 +17,10 @@ struct IssueBundle {
 }
 
 /// Builds an `IssueBundle` from a validated record.
-struct IssueBuilder {
+struct IssueBuilder: Sendable {
     let configuration: Configuration
     let templates: TemplateLibrary
-    var signingKey: Curve25519.Signing.PrivateKey?
+    var signer: CertificateSigner?
 
     /// A key that can never be a real one (it holds an L, outside the key alphabet), for previews.
     static let sampleKey = AuthenticationKey(symbols: "SAMPLESAMPLESAMPLESA")
@@ -54,7 +52,7 @@ struct IssueBuilder {
             certificate.revokedKeyDigests = (previous.revokedKeyDigests ?? []) + [previous.keyDigest]
             certificate.keyReissuedAt = JST.iso8601(epochSeconds: epochSeconds)
         }
-        let certificateJSON = signingKey.map { CertificateSignature.sign(.from(certificate), with: $0) } ?? .from(certificate)
+        let certificateJSON = signer?.key.map { CertificateSignature.sign(.from(certificate), with: $0) } ?? .from(certificate)
         var facts = DocumentFacts(
             certificate: certificate, record: record, issuedOn: JST.components(epochSeconds: epochSeconds).date, key: key.grouped)
         facts.fingerprint = CertificateSignature.fingerprint(of: certificateJSON)

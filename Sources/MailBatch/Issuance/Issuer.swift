@@ -3,7 +3,7 @@ import Glibc
 /// Issues one eligible contract: a new key and its `IssueBundle`, written to a temp folder and renamed
 /// into `contracts/<保証契約番号>/` in one step (the commit point). Before that rename nothing of it
 /// exists; after it, everything does.
-struct Issuer {
+struct Issuer: Sendable {
     let spool: Spool
     let builder: IssueBuilder
     let now: @Sendable () -> Int
@@ -55,7 +55,13 @@ struct Issuer {
             try PosixFS.writeNew(Array(history.utf8), to: built.history, sync: true)
             for folder in [built.documents, built.messages, built.sent, temp] { try PosixFS.syncDirectory(folder) }
             if PosixFS.exists(final.path) { throw Failure.alreadyIssued(number) }
-            try PosixFS.move(temp, to: final.path)
+            // Another worker may have committed the same number since the check: rename(2) then
+            // fails on the non-empty folder, and this bundle (with its key) is dropped unseen.
+            if rename(temp, final.path) != 0 {
+                let code = errno
+                if code == ENOTEMPTY || code == EEXIST { throw Failure.alreadyIssued(number) }
+                throw FileSystemError("move \(temp) to", final.path, code: code)
+            }
             try PosixFS.syncDirectory(spool.contracts)
         } catch let error as FileSystemError {
             try? PosixFS.removeTree(temp)

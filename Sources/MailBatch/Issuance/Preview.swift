@@ -33,7 +33,7 @@ struct Preview {
         }
         let bundle: IssueBundle
         do {
-            bundle = try IssueBuilder(configuration: configuration, templates: templates, signingKey: try configuration.loadSigningKey())
+            bundle = try IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner())
                 .build(record, orderer: orderer, key: IssueBuilder.sampleKey, epochSeconds: now(), sample: true)
         } catch {
             throw CommandFailure(message: "\(error)", code: ExitCodes.usage)

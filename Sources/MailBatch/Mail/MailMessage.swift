@@ -5,6 +5,15 @@ struct MailMessage: Sendable {
         let filename: String
         let contentType: String
         let bytes: [UInt8]
+        /// The base64 body, made once: a document attached to two mails is not encoded twice.
+        let encoded: String
+
+        init(filename: String, contentType: String, bytes: [UInt8]) {
+            self.filename = filename
+            self.contentType = contentType
+            self.bytes = bytes
+            encoded = MIMEEncoder.base64Lines(bytes)
+        }
     }
 
     var from: Mailbox
@@ -44,7 +53,7 @@ struct MailMessage: Sendable {
             out += "Content-Type: \(attachment.contentType);\r\n " + MIMEEncoder.encodedWordParameter("name", attachment.filename) + "\r\n"
             out += "Content-Disposition: attachment;\r\n " + MIMEEncoder.rfc2231Parameter("filename", attachment.filename).joined(separator: ";\r\n ") + "\r\n"
             out += "Content-Transfer-Encoding: base64\r\n\r\n"
-            out += MIMEEncoder.base64Lines(attachment.bytes)
+            out += attachment.encoded
         }
         out += "--\(boundary)--\r\n"
         return Array(out.utf8)

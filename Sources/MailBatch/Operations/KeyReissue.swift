@@ -29,7 +29,7 @@ struct KeyReissue {
         let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
         let orderer = directory.orderer(named: record.orderer.name) ?? Orderer(name: record.orderer.name, title: certificate.obligee.title)
         let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
-        let builder = IssueBuilder(configuration: configuration, templates: templates, signingKey: try configuration.loadSigningKey())
+        let builder = IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner())
         let epoch = now()
         let bundle = try builder.build(record, orderer: orderer, key: AuthenticationKey.generate(), epochSeconds: epoch, previous: certificate)
 
@@ -86,7 +86,7 @@ struct KeyReissue {
         revoked.state = "revoked"
         revoked.revokedAt = JST.iso8601(epochSeconds: now())
         revoked.revocationReason = reason
-        let key = try configuration.loadSigningKey()
+        let key = try configuration.loadSigner()?.key
         let json = key.map { CertificateSignature.sign(.from(revoked), with: $0) } ?? .from(revoked)
         try spool.write(json.pretty, to: folder.certificate)
         var done: [String] = []

@@ -92,3 +92,13 @@ enum Base64 {
         return out
     }
 }
+
+/// The signing key in a form that may cross threads (swift-crypto's key type is not Sendable here):
+/// its 32 raw bytes, turned back into a key where it signs.
+struct CertificateSigner: Sendable {
+    private let raw: [UInt8]
+
+    init(_ key: Curve25519.Signing.PrivateKey) { raw = Array(key.rawRepresentation) }
+
+    var key: Curve25519.Signing.PrivateKey? { try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) }
+}
