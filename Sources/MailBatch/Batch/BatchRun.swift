@@ -11,6 +11,8 @@ struct BatchRun {
     var makeTransport: @Sendable (SMTPSettings) throws -> any MailTransport = { try CurlSMTPTransport(settings: $0) }
     /// Draw a progress bar when stdout is a terminal and the batch is large.
     var showProgress = false
+    /// Where time goes, per stage (for `run --stats`).
+    var stages = StageTimer()
 
     enum Failure: Error {
         case locked
@@ -59,7 +61,7 @@ struct BatchRun {
             spool: spool, delivery: configuration.delivery, logger: logger, now: now,
             makeTransport: { try makeTransport(smtp) })
         do {
-            report.delivery = try delivery.deliverDue()
+            report.delivery = try stages.measure("send") { () throws(FileSystemError) in try delivery.deliverDue() }
         } catch {
             report.stoppedBy = error.description
         }
@@ -86,7 +88,7 @@ struct BatchRun {
         } catch {
             throw ConfigurationError(error.description)
         }
-        let builder = IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner())
+        let builder = IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner(), stages: stages)
         let issuer = Issuer(spool: spool, builder: builder, now: now)
         let processor = RecordProcessor(spool: spool, issuer: issuer, directory: directory, logger: logger, now: now)
 

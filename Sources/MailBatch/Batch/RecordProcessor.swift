@@ -25,7 +25,7 @@ struct RecordProcessor: Sendable {
 
         let record: ContractRecord
         do {
-            record = try ContractValidator.validate(bytes)
+            record = try issuer.builder.stages.measure("validate") { () throws(RecordRejection) in try ContractValidator.validate(bytes) }
         } catch {
             return try reject(name, error)
         }
@@ -55,7 +55,9 @@ struct RecordProcessor: Sendable {
 
         let issued: ContractFolder
         do {
-            issued = try issuer.issue(record, orderer: orderer, normalized: normalized, source: bytes)
+            issued = try issuer.builder.stages.measure("issue") { () throws(Issuer.Failure) in
+                try issuer.issue(record, orderer: orderer, normalized: normalized, source: bytes)
+            }
         } catch {
             switch error {
             case .fileSystem(let fs): throw fs

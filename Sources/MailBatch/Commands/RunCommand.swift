@@ -10,6 +10,9 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
+    @Option(help: ArgumentHelp("Write the seconds spent per stage as JSON to this file (for the benchmark).", visibility: .hidden))
+    var stats: String?
+
     func run() throws {
         let configuration = try options.loadConfiguration()
         let logger = options.makeLogger()
@@ -18,6 +21,12 @@ struct RunCommand: ParsableCommand {
             var batch = BatchRun(configuration: configuration, logger: logger)
             batch.showProgress = !options.quiet
             report = try batch.run()
+            if let stats {
+                var seconds = batch.stages.seconds
+                seconds["write"] = max(0, (seconds["issue"] ?? 0) - (seconds["render"] ?? 0) - (seconds["compose"] ?? 0))
+                try? PosixFS.writeAtomically(
+                    Array(String(decoding: SpoolJSON.encode(seconds), as: UTF8.self).utf8), to: stats, tempFolder: PosixFS.parentPath(stats))
+            }
         } catch {
             switch error {
             case .locked:

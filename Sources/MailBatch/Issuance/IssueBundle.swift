@@ -21,6 +21,7 @@ struct IssueBuilder: Sendable {
     let configuration: Configuration
     let templates: TemplateLibrary
     var signer: CertificateSigner?
+    var stages = StageTimer()
 
     /// A key that can never be a real one (it holds an L, outside the key alphabet), for previews.
     static let sampleKey = AuthenticationKey(symbols: "SAMPLESAMPLESAMPLESA")
@@ -59,8 +60,10 @@ struct IssueBuilder: Sendable {
         let renderer = DocumentRenderer(templates: templates)
         var documents: [(kind: DocumentKind, bytes: [UInt8])] = []
         do {
-            for kind in DocumentKind.allCases {
-                documents.append((kind, try renderer.render(kind, facts: facts, extra: ["sample": sample])))
+            try stages.measure("render") { () throws(DocumentRenderer.Failure) in
+                for kind in DocumentKind.allCases {
+                    documents.append((kind, try renderer.render(kind, facts: facts, extra: ["sample": sample])))
+                }
             }
         } catch {
             throw Failure(description: error.description)
@@ -71,6 +74,8 @@ struct IssueBuilder: Sendable {
         let composer = MessageComposer(mail: configuration.mail, templates: templates)
         let guide = SubmissionGuide(orderer: orderer)
         var messages: [IssueBundle.Message] = []
+        let composeStart = StageTimer.nanoseconds()
+        defer { stages.add("compose", StageTimer.nanoseconds() - composeStart) }
         do {
             let contractor = try composer.contractorMessage(facts, guide: guide, attachments: attachments, epochSeconds: epochSeconds)
             messages.append(.init(role: "contractor", mail: contractor))

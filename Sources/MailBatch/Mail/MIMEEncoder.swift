@@ -103,15 +103,30 @@ enum MIMEEncoder {
         var current = ""
         let firstOverhead = " \(name)*0*=UTF-8'';".utf8.count
         var budget = maxLine - firstOverhead
-        for character in value {
+        func encode(_ text: String) -> String {
             var piece = ""
-            for byte in String(character).utf8 {
+            for byte in text.utf8 {
                 if allowed.contains(byte) {
                     piece.append(Character(Unicode.Scalar(byte)))
                 } else {
                     piece += "%" + hex2(byte)
                 }
             }
+            return piece
+        }
+        // Whole characters where they fit in a line; a grapheme too long for any line (a family
+        // emoji joined with ZWJs) is split between its scalars, which RFC 2231 allows.
+        let segmentRoom = maxLine - " \(name)*99*=;".utf8.count
+        var pieces: [String] = []
+        for character in value {
+            let piece = encode(String(character))
+            if piece.utf8.count <= segmentRoom {
+                pieces.append(piece)
+            } else {
+                pieces += character.unicodeScalars.map { encode(String($0)) }
+            }
+        }
+        for piece in pieces {
             if !current.isEmpty, current.utf8.count + piece.utf8.count > budget {
                 segments.append(current)
                 current = ""
