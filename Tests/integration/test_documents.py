@@ -120,3 +120,28 @@ def test_preview_renders_without_issuing_or_sending(workspace, tmp_path):
     assert "SAMP-LESA-MPLE-SAMP-LESA" in notice and "見本" in notice
     assert ws.listdir("contracts") == [] and ws.listdir("outbox") == []
     assert ws.messages() == []
+
+
+def test_operator_template_override_and_page_numbers(workspace):
+    """Wording comes from templates: an operator's folder replaces a shipped one; a two-page document
+    gets page numbers."""
+    ws = workspace
+    shipped = os.path.join(os.path.dirname(__file__), "..", "..", "Sources", "Templates", "mustache", "document-certificate.mustache")
+    folder = os.path.join(ws.path, "templates")
+    os.makedirs(folder)
+    text = open(shipped, encoding="utf-8").read().replace("center: 記", "page:\ncenter: 記")
+    text = text.replace("title: {{certificate_title}}", "title: {{certificate_title}}（運用者の文言）")
+    open(os.path.join(folder, "document-certificate.mustache"), "w", encoding="utf-8").write(text)
+    with open(ws.config) as fh:
+        config = fh.read()
+    with open(ws.config, "w") as fh:
+        fh.write('templates = "templates"\n' + config)
+    ws.drop("a.json", sample_record(contractor__name="①㈱髙﨑𠮷建設"))
+    assert ws.run("run").returncode == 0
+    pdf = os.path.join(ws.contract("R07-4621-000123"), "documents", "certificate.pdf")
+    info = check_pdf(pdf)
+    assert re.search(r"Pages:\s+2", info)
+    text = text_of(pdf)
+    assert "前払金保証証書（運用者の文言）" in text
+    assert "- 1 -" in text and "- 2 -" in text
+    assert "①㈱髙﨑𠮷建設" in flat(text)
