@@ -87,7 +87,11 @@ surety_name = "西日本建設業保証株式会社"
         return os.path.join(self.spool, "contracts", number)
 
 
+DELETE = object()
+
+
 def sample_record(number="R07-4621-000123", **changes):
+    """The 日置市 sample with changes given as path__to__field=value (DELETE removes the field)."""
     record = json.load(open(os.path.join(SAMPLES, "R07-4621-000123.json"), encoding="utf-8"))
     record["contract_number"] = number
     for path, value in changes.items():
@@ -95,7 +99,10 @@ def sample_record(number="R07-4621-000123", **changes):
         keys = path.split("__")
         for key in keys[:-1]:
             node = node[key]
-        node[keys[-1]] = value
+        if value is DELETE:
+            del node[keys[-1]]
+        else:
+            node[keys[-1]] = value
     return record
 
 

@@ -4,29 +4,13 @@ Each case: (file name, content, expected text in the .error.txt). Content is byt
 JSON), or one of the special kinds "symlink", "fifo", "dir". Names that are not valid UTF-8 or that hold
 a newline are made by the test (see SPECIAL_NAMES).
 """
-import copy
 import json
-import os
 
-SAMPLE = json.load(open(os.path.join(os.path.dirname(__file__), "..", "..", "spool", "samples", "R07-4621-000123.json"), encoding="utf-8"))
+from conftest import DELETE, sample_record
 
 
 def record(number="R07-8000-000001", **changes):
-    r = copy.deepcopy(SAMPLE)
-    r["contract_number"] = number
-    for path, value in changes.items():
-        node = r
-        keys = path.split("__")
-        for k in keys[:-1]:
-            node = node[k]
-        if value is DELETE:
-            del node[keys[-1]]
-        else:
-            node[keys[-1]] = value
-    return r
-
-
-DELETE = object()
+    return sample_record(number, **changes)
 
 
 def raw(r):

@@ -35,25 +35,12 @@ struct Issuer: Sendable {
         let built = ContractFolder(path: temp)
         let final = ContractFolder(path: spool.contractFolder(number))
         do {
-            for folder in [temp, built.documents, built.messages, built.sent] { try PosixFS.makeDirectory(folder) }
+            try built.write(bundle, contractNumber: number, mailFrom: builder.configuration.mail.from.address, epoch: epoch)
             try PosixFS.writeNew(normalized, to: built.record, sync: true)
             try PosixFS.writeNew(source, to: built.source, sync: true)
-            try PosixFS.writeNew(Array(bundle.certificateJSON.pretty.utf8), to: built.certificate, sync: true)
-            try PosixFS.writeNew(Array((bundle.key.grouped + "\n").utf8), to: built.key, sync: true)
-            for document in bundle.documents {
-                try PosixFS.writeNew(document.bytes, to: "\(built.documents)/\(document.kind.fileName)", sync: true)
-            }
-            for message in bundle.messages {
-                let envelope = Envelope(
-                    messageID: message.mail.messageID, contractNumber: number, role: message.role,
-                    mailFrom: builder.configuration.mail.from.address, recipients: message.mail.envelopeRecipients,
-                    messagePath: "contracts/\(number)/messages/\(message.role).eml", queuedAt: epoch, nextAttemptAt: epoch, attempts: [])
-                try PosixFS.writeNew(message.mail.rendered(), to: built.message(message.role), sync: true)
-                try PosixFS.writeNew(envelope.encoded(), to: built.envelope(message.role), sync: true)
-            }
             let history = "\(JST.iso8601(epochSeconds: epoch)) issued by \(ProcessUser.name)\n"
             try PosixFS.writeNew(Array(history.utf8), to: built.history, sync: true)
-            for folder in [built.documents, built.messages, built.sent, temp] { try PosixFS.syncDirectory(folder) }
+            try built.syncFolders()
             if PosixFS.exists(final.path) { throw Failure.alreadyIssued(number) }
             // Another worker may have committed the same number since the check: rename(2) then
             // fails on the non-empty folder, and this bundle (with its key) is dropped unseen.

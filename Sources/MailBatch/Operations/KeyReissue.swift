@@ -36,30 +36,17 @@ struct KeyReissue {
         let temp = "\(spool.temp)/\(number).reissue.\(getpid())"
         let built = ContractFolder(path: temp)
         try? PosixFS.removeTree(temp)
-        for path in [temp, built.documents, built.messages, built.sent] { try PosixFS.makeDirectory(path) }
+        try built.write(bundle, contractNumber: number, mailFrom: configuration.mail.from.address, epoch: epoch)
         for file in [folder.record, folder.source] {
             try PosixFS.writeNew(try PosixFS.read(file), to: "\(temp)/\(PosixFS.lastComponent(file))", sync: true)
         }
         for file in try PosixFS.list(folder.sent) {
             try PosixFS.writeNew(try PosixFS.read("\(folder.sent)/\(file)"), to: "\(built.sent)/\(file)", sync: true)
         }
-        try PosixFS.writeNew(Array(bundle.certificateJSON.pretty.utf8), to: built.certificate, sync: true)
-        try PosixFS.writeNew(Array((bundle.key.grouped + "\n").utf8), to: built.key, sync: true)
-        for document in bundle.documents {
-            try PosixFS.writeNew(document.bytes, to: "\(built.documents)/\(document.kind.fileName)", sync: true)
-        }
-        for message in bundle.messages {
-            let envelope = Envelope(
-                messageID: message.mail.messageID, contractNumber: number, role: message.role, mailFrom: configuration.mail.from.address,
-                recipients: message.mail.envelopeRecipients, messagePath: "contracts/\(number)/messages/\(message.role).eml",
-                queuedAt: epoch, nextAttemptAt: epoch, attempts: [])
-            try PosixFS.writeNew(message.mail.rendered(), to: built.message(message.role), sync: true)
-            try PosixFS.writeNew(envelope.encoded(), to: built.envelope(message.role), sync: true)
-        }
         var history = (try? PosixFS.read(folder.history)) ?? []
         history += Array("\(JST.iso8601(epochSeconds: epoch)) key reissued by \(ProcessUser.name); the previous key is revoked\n".utf8)
         try PosixFS.writeNew(history, to: built.history, sync: true)
-        for path in [built.documents, built.messages, built.sent, temp] { try PosixFS.syncDirectory(path) }
+        try built.syncFolders()
 
         try PosixFS.makeDirectory(spool.journal)
         try spool.write("reissue \(number)\n", to: "\(spool.journal)/reissue-\(number)")
