@@ -1,10 +1,11 @@
 import Glibc
 import Logging
+import Synchronization
 
 /// One `mailbatch run`: take the lock, finish what a crashed run left, take in new files one by one,
 /// then deliver what is due. One bad file never stops the batch; only a spool that cannot be written
 /// (or a broken template) does, and then every file stays where the next run will find it.
-struct BatchRun {
+struct BatchRun: Sendable {
     let configuration: Configuration
     let logger: Logger
     var now: @Sendable () -> Int = { Clock.epochSeconds() }
@@ -92,42 +93,54 @@ struct BatchRun {
         let issuer = Issuer(spool: spool, builder: builder, now: now)
         let processor = RecordProcessor(spool: spool, issuer: issuer, directory: directory, logger: logger, now: now)
 
-        var progress = ProgressLine(total: leftovers.count + candidates.count, allowed: showProgress)
-        defer { progress.finish() }
-        var done = 0
-        let workers = max(1, configuration.workers)
-        func processBatch(_ names: [String]) throws {
-            var firstError: (any Error)?
-            for (name, result) in zip(names, ParallelProcessing.process(names, with: processor)) {
-                switch result {
-                case .success(let outcome): record(outcome, name, directory, &report)
-                case .failure(let failure): firstError = firstError ?? failure.error
+        enum Item: Sendable {
+            case leftover(String)
+            case incoming([UInt8])
+        }
+        struct Shared {
+            var report: RunReport
+            var progress: ProgressLine
+            var done = 0
+            var failure: WorkerFailure?
+        }
+        let items = leftovers.map(Item.leftover) + candidates.map(Item.incoming)
+        let shared = Mutex(Shared(report: report, progress: ProgressLine(total: items.count, allowed: showProgress)))
+        let claims = Mutex(())
+        let batch = self
+        WorkerPool.run(workers: max(1, configuration.workers), count: items.count, shouldStop: { shared.withLock { $0.failure != nil } }) { i in
+            var name: String?
+            var outcome: RecordOutcome?
+            var failure: WorkerFailure?
+            var rejectedName = false
+            do {
+                switch items[i] {
+                case .leftover(let leftover):
+                    batch.logger.info("resuming a file a previous run left in processing/", metadata: ["file": "\(leftover)"])
+                    name = leftover
+                case .incoming(let raw):
+                    // Claims are renames in one folder; one at a time keeps the free-name choice for rejects race-free.
+                    switch try claims.withLock({ _ in try intake.claim(raw) }) {
+                    case .claimed(let claimed): name = claimed
+                    case .rejectedName: rejectedName = true
+                    case .skipped: break
+                    }
                 }
+                if let name { outcome = try processor.process(name) }
+            } catch {
+                failure = WorkerFailure(error)
             }
-            done += names.count
-            progress.update(done, "issuing")
-            if let firstError { throw firstError }
-        }
-        for start in stride(from: 0, to: leftovers.count, by: workers) {
-            let batch = Array(leftovers[start..<min(start + workers, leftovers.count)])
-            for name in batch { logger.info("resuming a file a previous run left in processing/", metadata: ["file": "\(name)"]) }
-            try processBatch(batch)
-        }
-        var batch: [String] = []
-        for raw in candidates {
-            switch try intake.claim(raw) {
-            case .claimed(let name): batch.append(name)
-            case .rejectedName:
-                report.rejected += 1
-                done += 1
-            case .skipped: done += 1
-            }
-            if batch.count == workers {
-                try processBatch(batch)
-                batch.removeAll()
+            shared.withLock { s in
+                if let outcome, let name { batch.record(outcome, name, directory, &s.report) }
+                if rejectedName { s.report.rejected += 1 }
+                if let failure, s.failure == nil { s.failure = failure }
+                s.done += 1
+                s.progress.update(s.done, "issuing")
             }
         }
-        if !batch.isEmpty { try processBatch(batch) }
+        let final = shared.withLock { $0 }
+        final.progress.finish()
+        report = final.report
+        if let failure = final.failure { throw failure.error }
     }
 
     private func record(_ outcome: RecordOutcome, _ name: String, _ directory: OrdererDirectory, _ report: inout RunReport) {

@@ -2,7 +2,7 @@ import Logging
 
 /// Moves files from `incoming/` into `processing/`, one at a time, by atomic rename. Hidden names
 /// (a leading `.`, an upstream writer's temp file) and names not ending in `.json` are left alone.
-struct Intake {
+struct Intake: Sendable {
     let spool: Spool
     let logger: Logger
     let now: @Sendable () -> Int

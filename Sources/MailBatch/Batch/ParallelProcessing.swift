@@ -1,45 +1,63 @@
 import Dispatch
+import Foundation
 import Synchronization
 
-/// Processes a few claimed files at once, one per worker thread. Each file's work (render, write,
-/// fsync) is independent of the others'; outcomes come back in the order of the names.
-enum ParallelProcessing {
-    /// An error from a worker, in a form that may cross threads.
-    enum Failure: Error, Sendable {
-        case fileSystem(FileSystemError)
-        case configuration(ConfigurationError)
-        case other(String)
-
-        var error: any Error {
-            switch self {
-            case .fileSystem(let e): e
-            case .configuration(let e): e
-            case .other(let message): ConfigurationError(message)
+/// A fixed set of long-lived worker threads for one run. Each thread keeps its own pango font map
+/// (pango's default font map is per thread), so the fonts are loaded once per worker and memory
+/// stays flat however many records a run takes; a thread pool that came and went would load them anew.
+enum WorkerPool {
+    /// Calls `body(i)` for every i in 0..<count on `workers` threads; stops handing out work once
+    /// `shouldStop` says so. Returns when every thread is done.
+    static func run(workers: Int, count: Int, shouldStop: @escaping @Sendable () -> Bool, body: @escaping @Sendable (Int) -> Void) {
+        let next = Mutex(0)
+        let loop: @Sendable () -> Void = {
+            while !shouldStop() {
+                let i = next.withLock { value -> Int in
+                    defer { value += 1 }
+                    return value
+                }
+                if i >= count { return }
+                body(i)
             }
         }
+        let threads = min(workers, count)
+        if threads <= 1 {
+            loop()
+            return
+        }
+        let group = DispatchGroup()
+        for _ in 0..<threads {
+            group.enter()
+            let thread = Thread {
+                loop()
+                group.leave()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        group.wait()
+    }
+}
+
+/// An error from a worker, in a form that may cross threads.
+enum WorkerFailure: Error, Sendable {
+    case fileSystem(FileSystemError)
+    case configuration(ConfigurationError)
+    case other(String)
+
+    init(_ error: any Error) {
+        switch error {
+        case let e as FileSystemError: self = .fileSystem(e)
+        case let e as ConfigurationError: self = .configuration(e)
+        default: self = .other("\(error)")
+        }
     }
 
-    static func process(_ names: [String], with processor: RecordProcessor) -> [Result<RecordOutcome, Failure>] {
-        guard names.count > 1 else {
-            return names.map { name in Result { () throws(Failure) in try wrap { try processor.process(name) } } }
-        }
-        let results = Mutex<[Result<RecordOutcome, Failure>?]>(Array(repeating: nil, count: names.count))
-        DispatchQueue.concurrentPerform(iterations: names.count) { i in
-            let result = Result { () throws(Failure) in try wrap { try processor.process(names[i]) } }
-            results.withLock { $0[i] = result }
-        }
-        return results.withLock { $0.map { $0! } }
-    }
-
-    private static func wrap(_ body: () throws -> RecordOutcome) throws(Failure) -> RecordOutcome {
-        do {
-            return try body()
-        } catch let error as FileSystemError {
-            throw .fileSystem(error)
-        } catch let error as ConfigurationError {
-            throw .configuration(error)
-        } catch {
-            throw .other("\(error)")
+    var error: any Error {
+        switch self {
+        case .fileSystem(let e): e
+        case .configuration(let e): e
+        case .other(let message): ConfigurationError(message)
         }
     }
 }
