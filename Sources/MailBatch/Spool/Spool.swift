@@ -59,10 +59,8 @@ struct Spool: Sendable {
     }
 
     /// A free name for `name` in `folder`: the name itself, or `name.1`, `name.2`, … so nothing is overwritten.
-    func freeName(_ name: String, in folder: String, reserving extra: [String] = []) -> String {
-        func taken(_ candidate: String) -> Bool {
-            PosixFS.exists("\(folder)/\(candidate)") || extra.contains { PosixFS.exists("\(folder)/\(candidate)\($0)") }
-        }
+    func freeName(_ name: String, in folder: String) -> String {
+        func taken(_ candidate: String) -> Bool { PosixFS.exists("\(folder)/\(candidate)") }
         if !taken(name) { return name }
         var n = 1
         while taken("\(name).\(n)") { n += 1 }
