@@ -2,6 +2,7 @@
 #define MAILBATCH_CLINUX_SHIM_H
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -9,6 +10,11 @@
 // _GNU_SOURCE, which Swift's Glibc module does not set, so it is reached through syscall(2).
 static inline int mb_rename_exchange(const char *from, const char *to) {
     return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 2 /* RENAME_EXCHANGE */);
+}
+
+// Gives freed heap memory back to the system (glibc keeps it in per-thread arenas otherwise).
+static inline void mb_malloc_trim(void) {
+    malloc_trim(0);
 }
 
 #endif
