@@ -172,7 +172,6 @@ final class OutboxWorker {
 
     private func finishSent(_ envelope: Envelope, from path: String) throws(FileSystemError) {
         let folder = ContractFolder(path: spool.contractFolder(envelope.contractNumber))
-        try PosixFS.makeDirectory(folder.sent)
         let target = spool.freeName("\(envelope.role).\(now()).json", in: folder.sent)
         try PosixFS.move(path, to: "\(folder.sent)/\(target)")
         try PosixFS.syncDirectory(folder.sent)

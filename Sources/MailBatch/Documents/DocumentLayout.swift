@@ -23,10 +23,10 @@ struct DocumentLayout {
 
     mutating func title(_ text: String) {
         y += 10
-        let height = canvas.measure(text, width: Self.contentWidth, style: Self.titleStyle).height
-        breakPageIfNeeded(height + 30)
-        y += canvas.text(text, x: Self.margin, y: y, width: Self.contentWidth, style: Self.titleStyle)
-        y += 20
+        let laid = canvas.block(text, width: Self.contentWidth, style: Self.titleStyle)
+        breakPageIfNeeded(laid.height + 30)
+        canvas.draw(laid, x: Self.margin, y: y)
+        y += laid.height + 20
     }
 
     mutating func paragraph(_ text: String, style: PDFCanvas.Style = body, indent: Double = 0, after: Double = 8) {
@@ -40,11 +40,11 @@ struct DocumentLayout {
 
     /// A label with its value beside it; a long value wraps under itself, not under the label.
     mutating func field(_ label: String, _ value: String, labelWidth: Double = 80) {
-        let height = canvas.measure(value, width: Self.contentWidth - labelWidth, style: Self.body).height
-        breakPageIfNeeded(height)
+        let laid = canvas.block(value, width: Self.contentWidth - labelWidth, style: Self.body)
+        breakPageIfNeeded(laid.height)
         canvas.text(label, x: Self.margin, y: y, width: labelWidth, style: Self.body)
-        y += canvas.text(value, x: Self.margin + labelWidth, y: y, width: Self.contentWidth - labelWidth, style: Self.body)
-        y += 6
+        canvas.draw(laid, x: Self.margin + labelWidth, y: y)
+        y += laid.height + 6
     }
 
     /// A ruled table of label and value rows; a row that does not fit moves to a new page.
@@ -68,11 +68,12 @@ struct DocumentLayout {
 
     /// A large amount in a box, as receipts show it.
     mutating func amountBox(_ text: String) {
-        let height = canvas.measure(text, width: Self.contentWidth * 0.6, style: Self.amountStyle).height + 16
+        let laid = canvas.block(text, width: Self.contentWidth * 0.6, style: Self.amountStyle)
+        let height = laid.height + 16
         breakPageIfNeeded(height)
         let x = Self.margin + Self.contentWidth * 0.2
         canvas.rectangle(x: x, y: y, width: Self.contentWidth * 0.6, height: height, lineWidth: 1.2)
-        canvas.text(text, x: x, y: y + 8, width: Self.contentWidth * 0.6, style: Self.amountStyle)
+        canvas.draw(laid, x: x, y: y + 8)
         y += height + 10
     }
 

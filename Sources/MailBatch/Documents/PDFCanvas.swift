@@ -110,12 +110,6 @@ final class PDFCanvas {
         pango_cairo_show_layout(cr, block.layout)
     }
 
-    /// The size the text takes when wrapped to `width`.
-    func measure(_ text: String, width: Double?, style: Style) -> (width: Double, height: Double) {
-        let laid = block(text, width: width, style: style)
-        return (laid.width, laid.height)
-    }
-
     /// Draws text with its top-left corner at (x, y) and returns its height.
     @discardableResult
     func text(_ text: String, x: Double, y: Double, width: Double? = nil, style: Style = Style()) -> Double {

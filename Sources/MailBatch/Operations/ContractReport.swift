@@ -6,10 +6,9 @@ struct ContractReport {
     let number: String
 
     func text() throws -> String {
-        guard ContractValidator.isValidContractNumber(number), PosixFS.isDirectory(spool.contractFolder(number)) else {
+        guard let folder = spool.issuedContract(number) else {
             throw CommandFailure(message: "no issued contract \(number) in \(spool.contracts)", code: ExitCodes.attention)
         }
-        let folder = ContractFolder(path: spool.contractFolder(number))
         let certificate = try JSONDecoder().decode(Certificate.self, from: Data(PosixFS.read(folder.certificate)))
         let c = certificate
         var out = "保証契約番号: \(c.contractNumber)\n"

@@ -14,10 +14,9 @@ struct KeyReissue {
     }
 
     private func load(_ number: String) throws -> (ContractFolder, Certificate, JSONValue) {
-        guard ContractValidator.isValidContractNumber(number), PosixFS.isDirectory(spool.contractFolder(number)) else {
+        guard let folder = spool.issuedContract(number) else {
             throw Failure(description: "no issued contract \(number) in \(spool.contracts)")
         }
-        let folder = ContractFolder(path: spool.contractFolder(number))
         let bytes = try PosixFS.read(folder.certificate)
         return (folder, try JSONDecoder().decode(Certificate.self, from: Data(bytes)), try StrictJSONParser.parse(bytes))
     }

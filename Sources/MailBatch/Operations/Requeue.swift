@@ -13,10 +13,10 @@ struct Requeue {
     }
 
     private func folder(_ number: String) throws(Failure) -> ContractFolder {
-        guard ContractValidator.isValidContractNumber(number), PosixFS.isDirectory(spool.contractFolder(number)) else {
+        guard let folder = spool.issuedContract(number) else {
             throw Failure(description: "no issued contract \(number) in \(spool.contracts)")
         }
-        return ContractFolder(path: spool.contractFolder(number))
+        return folder
     }
 
     /// Queues the stored notification(s) of a contract again, as issued (same key, same documents,

@@ -29,6 +29,7 @@ struct Verification {
 
     func verify(number: String, key: String) throws(FileSystemError) -> Outcome {
         guard ContractValidator.isValidContractNumber(number) else { return .mismatch }
+        try PosixFS.makeDirectory(spool.verify)
         let attemptsPath = "\(spool.verify)/\(number).json"
         var attempts = (try? PosixFS.read(attemptsPath)).flatMap { try? JSONDecoder().decode(Attempts.self, from: Data($0)) } ?? Attempts()
         let time = now()
@@ -61,13 +62,11 @@ struct Verification {
             if attempts.failures.count >= maxFailures { attempts.lockedUntil = time + lockoutSeconds }
             try log(number, "no match (\(attempts.failures.count) in \(windowSeconds / 60) min)")
         }
-        try PosixFS.makeDirectory(spool.verify)
         try spool.write(SpoolJSON.encode(attempts), to: attemptsPath)
         return outcome
     }
 
     private func log(_ number: String, _ what: String) throws(FileSystemError) {
-        try PosixFS.makeDirectory(spool.verify)
         try PosixFS.appendLine("\(JST.iso8601(epochSeconds: now())) \(ProcessUser.name) \(what)", to: "\(spool.verify)/\(number).log")
     }
 

@@ -30,6 +30,12 @@ struct Spool: Sendable {
         for folder in allFolders { try PosixFS.makeDirectory(folder) }
     }
 
+    /// The folder of an issued contract, if the number is well-formed and issued.
+    func issuedContract(_ number: String) -> ContractFolder? {
+        guard ContractValidator.isValidContractNumber(number), PosixFS.isDirectory(contractFolder(number)) else { return nil }
+        return ContractFolder(path: contractFolder(number))
+    }
+
     /// Writes a spool file atomically, its temp file in `tmp/`, which every run clears first.
     func write(_ bytes: some Collection<UInt8>, to path: String) throws(FileSystemError) {
         try PosixFS.writeAtomically(bytes, to: path, tempFolder: temp)

@@ -26,6 +26,4 @@ struct FileSystemError: Error, Sendable, CustomStringConvertible {
         return "cannot \(operation) \(path): \(reason)\(hint)"
     }
 
-    /// Errors after which no further spool write can succeed: the run stops instead of going on.
-    var isFatalForRun: Bool { [ENOSPC, EROFS, EDQUOT, EIO].contains(code) }
 }

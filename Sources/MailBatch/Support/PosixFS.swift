@@ -83,13 +83,6 @@ enum PosixFS {
         if fsync(fd) != 0, errno != EINVAL { throw FileSystemError("flush the folder", path) }
     }
 
-    static func syncFile(_ path: String) throws(FileSystemError) {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw FileSystemError("open", path) }
-        defer { close(fd) }
-        if fsync(fd) != 0 { throw FileSystemError("flush to disk", path) }
-    }
-
     enum ReadOutcome {
         case bytes([UInt8])
         case tooLarge(Int)
