@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -17,6 +18,11 @@ import smtp_server  # noqa: E402
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("MAILBATCH_BIN", os.path.join(ROOT, ".build", "debug", "mailbatch"))
 SAMPLES = os.path.join(ROOT, "spool", "samples")
+
+# The day every test run issues on: dated rules (a guarantee that has ended, a conclusion in the
+# future) must not depend on today's date. mailbatch's clock starts at this instant now and runs on.
+TEST_NOW = "2025-10-20T10:00:00+09:00"
+os.environ["MAILBATCH_NOW"] = "%s@%d" % (TEST_NOW, int(time.time()))
 
 
 class Workspace:
@@ -30,7 +36,7 @@ class Workspace:
         os.makedirs(os.path.join(self.spool, "incoming"), exist_ok=True)
         self.write_config(extra_smtp=extra_smtp, tls=tls, delivery=delivery)
 
-    def write_config(self, url=None, tls="none", extra_smtp="", delivery=""):
+    def write_config(self, url=None, tls="none", extra_smtp="", delivery="", extra=""):
         url = url or "smtp://127.0.0.1:%d" % self.port
         with open(os.path.join(self.path, "mailbatch.toml"), "w") as fh:
             fh.write(f'''spool = "spool"
@@ -43,6 +49,11 @@ response_timeout_seconds = 5
 [mail]
 from = "西日本建設業保証 電子保証 <e-hosho@example.jp>"
 surety_name = "西日本建設業保証株式会社"
+[branch]
+name = "鹿児島支店"
+phone = "099-257-2722"
+hours = "平日 9:00〜17:00"
+{extra}
 [delivery]
 {delivery}
 ''')

@@ -37,6 +37,14 @@ def canonical(value):
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+CREDENTIALS = ("key_digest", "revoked_key_digests")
+
+
+def content(document):
+    """What the signature covers: the certificate without its signature and its key digests."""
+    return {k: v for k, v in document.items() if k != "signature" and k not in CREDENTIALS}
+
+
 def leaves(value, path="$"):
     if isinstance(value, dict) and value:
         for k in sorted(value, key=lambda s: s.encode()):
@@ -86,8 +94,8 @@ def test_signature_verifies_and_names_any_altered_field(signed):
     ok = ws.run("verify", "--file", path, "--public-key", ws.public_key)
     assert ok.returncode == 0 and "valid" in ok.stdout
     document = json.load(open(path))
-    fields = [p for p, _ in leaves({k: v for k, v in document.items() if k != "signature"})]
-    assert len(fields) >= 25
+    fields = [p for p, _ in leaves(content(document))]
+    assert len(fields) >= 23
     for field in fields:
         altered = json.loads(json.dumps(document))
         node = altered
@@ -110,8 +118,9 @@ def test_signature_is_reproducible_outside_mailbatch(signed):
     """An orderer's own system can check the signature with any Ed25519 library."""
     ws = signed
     document = json.load(open(os.path.join(ws.contract("R07-4621-000123"), "certificate.json")))
-    signature = document.pop("signature")
-    for path, value in leaves(document):
+    signature = document["signature"]
+    assert set(signature["fields"]) == {path for path, _ in leaves(content(document))}
+    for path, value in leaves(content(document)):
         assert signature["fields"][path] == "sha256:" + hashlib.sha256(canonical(value).encode()).hexdigest(), path
     signed_part = canonical({"algorithm": signature["algorithm"], "key_id": signature["key_id"], "fields": signature["fields"]}).encode()
     public = load_pem_public_key(open(ws.public_key, "rb").read())
@@ -123,8 +132,18 @@ def test_orderer_mail_carries_the_signed_data_and_the_notice_its_fingerprint(sig
     document = json.load(open(os.path.join(ws.contract("R07-4621-000123"), "certificate.json")))
     (o_env, o_msg, _), = [m for m in ws.messages() if "keiyaku@city.hioki.example.jp" in m[0]["rcpt_tos"]]
     files = attachments(o_msg)
-    data = files["電子証書データ_R07-4621-000123.json"]
-    assert json.loads(data) == document
+    data = json.loads(files["電子証書データ_R07-4621-000123.json"])
+    # What a 保証証書 shows and no more: no key digest, no premium, no e-mail address.
+    assert data == {k: v for k, v in document.items() if k not in CREDENTIALS}
+    assert "key_digest" in document and "key_digest" not in data
+    flat_data = json.dumps(data, ensure_ascii=False)
+    for absent in ("premium", "email", "keiri@hioki-kensetsu.example.jp", "52000", "public_notice_on"):
+        assert absent not in flat_data and absent not in json.dumps(document, ensure_ascii=False), absent
+    copy = os.path.join(ws.path, "orderer-copy.json")
+    with open(copy, "w") as fh:
+        json.dump(data, fh, ensure_ascii=False)
+    checked = ws.run("verify", "--file", copy, "--public-key", ws.public_key)
+    assert checked.returncode == 0 and "valid" in checked.stdout, checked.stderr
     part = [p for p in o_msg.iter_attachments() if p.get_filename().endswith(".json")][0]
     assert part.get_content_type() == "application/json"
     digest = hashlib.sha256(document["signature"]["value"].encode()).hexdigest().upper()[:16]

@@ -83,11 +83,111 @@ def test_premium_statement_applies_the_e_net_discount(issued):
 
 
 def test_receipt_with_customer_copy(issued):
-    text = flat(text_of(os.path.join(issued.contract("R07-4621-000123"), "documents", "receipt.pdf")))
+    pdf = os.path.join(issued.contract("R07-4621-000123"), "documents", "receipt.pdf")
+    text = flat(text_of(pdf))
     assert "保証料領収書" in text and "保証料領収書（お客様控え）" in text
-    assert "No.R-R07-4621-000123" in text
+    assert "No.R07-4621-000123" in text and "R-R07" not in text
     assert text.count("金51,800円") >= 2
     assert "株式会社日置建設様" in text and "非課税" in text
+    # Received on concluded_on when the record gives no premium_paid_on; said in 和暦.
+    assert "領収日令和7年6月20日" in text
+    # An electronic receipt carries no revenue stamp, and says so; no cut line, which only paper needs.
+    assert "収入印紙は貼付していません" in text
+    assert "きりとり" not in text
+    # The お客様控え is its own page.
+    pages = [flat(page) for page in text_of(pdf).split("\f") if page.strip()]
+    assert len(pages) == 2 and "お客様控え" in pages[1] and "お客様控え" not in pages[0]
+
+
+def test_receipt_dates_the_premium_from_the_record(workspace):
+    ws = workspace
+    ws.drop("a.json", sample_record(guarantee__premium_paid_on="2025-06-18"))
+    ws.drop("b.json", sample_record("R07-4621-000124", guarantee__premium_paid_on="2025-06-21"))
+    assert ws.run("run").returncode == 1
+    text = flat(text_of(os.path.join(ws.contract("R07-4621-000123"), "documents", "receipt.pdf")))
+    assert "領収日令和7年6月18日" in text
+    error = open(os.path.join(ws.spool, "rejected", "b.json.error.txt"), encoding="utf-8").read()
+    assert "$.guarantee.premium_paid_on" in error and "2025-06-21" in error and "2025-06-20" in error
+
+
+def test_certificate_print_out_says_it_is_not_the_original(issued):
+    for number, label in (("R07-4621-000123", "保証金額（前払金額）"), ("R07-4410-000052", "保証金額（中間前払金額）"),
+                          ("R07-4410-000045", "保証金額金")):
+        pdf = os.path.join(issued.contract(number), "documents", "certificate.pdf")
+        text = flat(text_of(pdf))
+        # The mark comes first on the page, in a box drawn in black, so it is on every copy.
+        assert text.startswith("この書面は電子証書の内容を印刷したものであり、保証証書の原本ではありません。"), text[:80]
+        assert label in text, (number, label)
+    advance = flat(text_of(os.path.join(issued.contract("R07-4621-000123"), "documents", "certificate.pdf")))
+    assert "当初契約日令和7年6月18日" in advance
+    contract = flat(text_of(os.path.join(issued.contract("R07-4410-000045"), "documents", "certificate.pdf")))
+    assert "前払金額" not in contract
+
+
+def test_key_notice_prints_the_viewer_and_the_contractor_as_the_print_out_does(workspace):
+    ws = workspace
+    ws.write_config(extra='[viewer]\nurl = "https://hosho.example.jp/viewer/"')
+    ws.drop("a.json", sample_record())
+    assert ws.run("run").returncode == 0
+    folder = os.path.join(ws.contract("R07-4621-000123"), "documents")
+    notice = flat(text_of(os.path.join(folder, "key-notice.pdf")))
+    assert "電子証書の閲覧ページhttps://hosho.example.jp/viewer/" in notice
+    certificate = flat(text_of(os.path.join(folder, "certificate.pdf")))
+    assert "https://hosho.example.jp/viewer/" in certificate
+    for text in (notice, certificate):
+        address = text.index("鹿児島県日置市伊集院町郡一丁目100番地")
+        name = text.index("株式会社日置建設")
+        representative = text.index("代表取締役山田太郎")
+        assert address < name < representative
+
+
+def test_without_a_viewer_the_key_notice_names_d_sure(issued):
+    notice = flat(text_of(os.path.join(issued.contract("R07-4621-000123"), "documents", "key-notice.pdf")))
+    assert "閲覧ページ" not in notice and "D-Sure" in notice
+
+
+def test_every_document_names_the_office_to_call(issued):
+    for number in issued.listdir("contracts"):
+        for doc in DOCS:
+            text = flat(text_of(os.path.join(issued.contract(number), "documents", doc)))
+            assert "お問い合わせ先" in text and "鹿児島支店" in text, (number, doc)
+            assert "電話099-257-2722" in text and "平日9:00〜17:00" in text, (number, doc)
+
+
+def characters(pdf):
+    """(character, font name, x, y) of every glyph, read with pdfminer.six."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar
+
+    out = []
+
+    def walk(node):
+        for child in node:
+            if isinstance(child, LTChar):
+                out.append((child.get_text(), child.fontname, child.x0, child.y0))
+            elif hasattr(child, "__iter__"):
+                walk(child)
+
+    for page in extract_pages(pdf):
+        walk(page)
+    return out
+
+
+def test_rare_kanji_are_drawn_in_mincho_with_a_fixed_line_pitch(issued):
+    pdf = os.path.join(issued.contract("R07-4410-000045"), "documents", "certificate.pdf")
+    chars = characters(pdf)
+    rare = [c for c in chars if c[0] == "𠮷"]
+    assert rare, "𠮷 is not in the text layer"
+    for ch, font, _, _ in rare:
+        assert "Mincho" in font, f"𠮷 drawn in {font}, not in a Mincho face"
+    # The 保証契約者 field: address, name and representative lines, the last holding 𠮷, equally spaced.
+    address = next(y for ch, font, x, y in chars if ch == "大" and "Mincho" in font)
+    name = next(y for ch, font, x, y in chars if ch == "髙")
+    representative = next(y for ch, font, x, y in chars if ch == "𠮷")
+    assert abs((address - name) - (name - representative)) < 0.5, (address, name, representative)
+    # The text around 𠮷 is Mincho too; no Gothic face is mixed into that line.
+    line = [font for ch, font, x, y in chars if abs(y - representative) < 1]
+    assert all("Mincho" in font for font in line), line
 
 
 def test_long_names_wrap_and_stay_whole(workspace):

@@ -9,7 +9,7 @@ import Synchronization
 struct BatchRun: Sendable {
     let configuration: Configuration
     let logger: Logger
-    var now: @Sendable () -> Int = { Clock.epochSeconds() }
+    var now: @Sendable () -> Int = { WallClock.epochSeconds() }
     var makeTransport: @Sendable (SMTPSettings) throws -> any MailTransport = { try CurlSMTPTransport(settings: $0) }
     /// Draw a progress bar when stdout is a terminal and the batch is large.
     var showProgress = false
@@ -152,7 +152,7 @@ struct BatchRun: Sendable {
         switch outcome {
         case .issued(let number, let ordererName):
             logger.info("issued", metadata: ["file": "\(name)", "contract": "\(number)", "orderer": "\(ordererName)"])
-            if let orderer = directory.orderer(named: ordererName), let warning = SubmissionGuide(orderer: orderer).configurationWarning,
+            if let orderer = directory.orderer(named: ordererName), let warning = orderer.configurationWarning,
                 !report.warnings.contains(warning)
             {
                 report.warnings.append(warning)
@@ -162,13 +162,5 @@ struct BatchRun: Sendable {
             logger.info("issued", metadata: ["file": "\(name)", "contract": "\(number)"])
         default: break
         }
-    }
-}
-
-enum Clock {
-    static func epochSeconds() -> Int {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return now.tv_sec
     }
 }

@@ -47,6 +47,10 @@ struct RecordProcessor: Sendable {
                 ))
         }
 
+        let today = JST.components(epochSeconds: now()).date
+        let problems = IssuanceChecks.problems(record, today: today, branches: issuer.builder.configuration.branches)
+        guard problems.isEmpty else { return try reject(name, RecordRejection(problems)) }
+
         let normalized = Array(SpoolJSON.encode(record))
         let folder = ContractFolder(path: spool.contractFolder(record.contractNumber))
         if PosixFS.exists(folder.path) {

@@ -34,7 +34,7 @@ struct ShowCommand: ParsableCommand {
             let key = String(decoding: try PosixFS.read(folder.key), as: UTF8.self).trimmingSuffix { $0 == "\n" }
             text += "認証キー: \(key)\n"
             try PosixFS.appendLine(
-                "\(JST.iso8601(epochSeconds: Clock.epochSeconds())) key revealed by `show --reveal-key` to \(ProcessUser.name)", to: folder.history)
+                "\(JST.iso8601(epochSeconds: WallClock.epochSeconds())) key revealed by `show --reveal-key` to \(ProcessUser.name)", to: folder.history)
             logger.notice("key revealed", metadata: ["contract": "\(contractNumber)", "user": "\(ProcessUser.name)"])
         }
         print(text, terminator: "")

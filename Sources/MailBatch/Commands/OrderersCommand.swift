@@ -84,8 +84,7 @@ enum OrdererText {
     }
 
     static func submission(_ orderer: Orderer) -> String {
-        let guide = SubmissionGuide(orderer: orderer)
-        if guide.mailsOrderer { return "e-mailed by mailbatch to \(orderer.emails.joined(separator: ", "))" }
+        if orderer.mailsKeyNotice { return "e-mailed by mailbatch to \(orderer.emails.joined(separator: ", "))" }
         if orderer.takesEmail { return "by e-mail (no address configured: the contractor sends it)" }
         if orderer.submission.isEmpty { return "unknown (the contractor is told to ask the orderer)" }
         return orderer.submission.map(\.rawValue).joined(separator: " or ")
@@ -106,6 +105,8 @@ enum OrdererText {
         text += "\(o.consultingLabel) from: \(o.startDate(for: .consulting).map(JapaneseFormat.wareki) ?? "not adopted")\n"
         text += "key notice: \(submission(o))\n"
         if let department = o.department { text += "department: \(department)\n" }
+        text += "certificate print-out: \(o.certificatePrintout == .submit ? "submitted with the key notice" : "not accepted (key notice only)")\n"
+        if o.withAdvanceClaim { text += "with 前払金請求書: yes\n" }
         if let subject = o.subject { text += "subject: \(subject)\n" }
         if let instructions = o.instructions { text += "instructions: \(instructions)\n" }
         text += "source: \(o.source)\n"

@@ -12,6 +12,10 @@ struct Configuration: Sendable {
     var workers = 2
     /// The surety's Ed25519 private key (PEM, owner-only) that signs certificate.json.
     var signingKeyFile: String?
+    /// The offices printed on documents and mails.
+    var branches: BranchDirectory
+    /// The orderer's viewer, printed on the key notice and in the orderer's mail.
+    var viewerURL: String?
 }
 
 extension Configuration {

@@ -70,11 +70,58 @@ enum ConfigurationLoader {
             signingKeyFile = resolve(try section.string("private_key_file"))
             try section.rejectUnknownKeys()
         }
+        let branches = try branchDirectory(top, file: file)
+        var viewerURL: String?
+        if let section = try top.section("viewer") {
+            viewerURL = try section.string("url")
+            if let url = viewerURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.contains(where: \.isWhitespace) {
+                throw ConfigurationError("\(file): [viewer] url \"\(url)\" must be a web address such as https://viewer.example.jp/")
+            }
+            try section.rejectUnknownKeys()
+        }
         try top.rejectUnknownKeys()
 
         return Configuration(
             file: file, spool: Spool(root: spool), smtp: smtp, mail: MailSettings(from: from, suretyName: surety),
-            delivery: delivery, templatesDirectory: templates, orderersFile: orderersFile, workers: workers, signingKeyFile: signingKeyFile)
+            delivery: delivery, templatesDirectory: templates, orderersFile: orderersFile, workers: workers, signingKeyFile: signingKeyFile,
+            branches: branches, viewerURL: viewerURL)
+    }
+
+    /// `[branch]` (required) and any `[branches."大分支店"]` tables, each with name, phone, hours.
+    private static func branchDirectory(_ top: TOMLSection, file: String) throws(ConfigurationError) -> BranchDirectory {
+        guard let section = try top.section("branch") else {
+            throw ConfigurationError(
+                "\(file): the [branch] table is missing: every document and mail names the office that answers questions. Add\n[branch]\nname = \"鹿児島支店\"\nphone = \"099-257-2722\"\nhours = \"平日 9:00〜17:00\"")
+        }
+        var directory = BranchDirectory(standard: try branchOffice(section, defaultName: nil, file: file))
+        if let named = try top.section("branches") {
+            for name in named.keys.sorted() {
+                guard let sub = try named.section(name) else { continue }
+                directory.named[name] = try branchOffice(sub, defaultName: name, file: file)
+            }
+            try named.rejectUnknownKeys()
+        }
+        return directory
+    }
+
+    private static func branchOffice(_ s: TOMLSection, defaultName: String?, file: String) throws(ConfigurationError) -> BranchOffice {
+        func required(_ key: String, example: String) throws(ConfigurationError) -> String {
+            guard let value = try s.string(key), !value.allSatisfy(\.isWhitespace) else {
+                throw ConfigurationError("\(file): [\(s.name)] \(key) is missing (for example \(key) = \"\(example)\")")
+            }
+            guard !value.contains(where: { $0.isNewline }) else { throw ConfigurationError("\(file): [\(s.name)] \(key) must be one line") }
+            return value
+        }
+        let name = try s.string("name") ?? defaultName
+        guard let name else { throw ConfigurationError("\(file): [branch] name is missing (for example name = \"鹿児島支店\")") }
+        let office = BranchOffice(
+            name: name, phone: try required("phone", example: "099-257-2722"), hours: try required("hours", example: "平日 9:00〜17:00"),
+            address: try s.string("address"), email: try s.string("email"))
+        if let email = office.email, !EmailAddress.isPlainAddrSpec(email) {
+            throw ConfigurationError("\(file): [\(s.name)] email \"\(email)\" is not a plain e-mail address (local@domain)")
+        }
+        try s.rejectUnknownKeys()
+        return office
     }
 
     private static func smtpSettings(_ s: TOMLSection, baseDirectory: String, file: String) throws(ConfigurationError) -> SMTPSettings {

@@ -77,6 +77,13 @@ struct ContractRecord: Sendable, Hashable, Codable {
         let amount: Int64
         let period: DatePeriod
         let premium: Int64
+        /// The day the premium was received (the receipt's date); `concluded_on` when not given.
+        var premiumPaidOn: CivilDate? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case amount, period, premium
+            case premiumPaidOn = "premium_paid_on"
+        }
     }
 
     var schema = ContractRecord.schema
@@ -88,11 +95,13 @@ struct ContractRecord: Sendable, Hashable, Codable {
     let orderer: Orderer
     let project: Project
     let guarantee: Guarantee
+    /// The office named in `[branches."…"]` that answers for this contract; the `[branch]` one when nil.
+    var branch: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case contractNumber = "contract_number"
         case guaranteeType = "guarantee_type"
         case concludedOn = "concluded_on"
-        case schema, application, contractor, orderer, project, guarantee
+        case schema, application, contractor, orderer, project, guarantee, branch
     }
 }

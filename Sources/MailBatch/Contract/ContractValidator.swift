@@ -26,6 +26,7 @@ enum ContractValidator {
                 json, at: root,
                 allowed: [
                     "schema", "contract_number", "guarantee_type", "concluded_on", "application", "contractor", "orderer", "project", "guarantee",
+                    "branch",
                 ])
         else { return nil }
 
@@ -40,16 +41,20 @@ enum ContractValidator {
         let orderer = orderer(top, &r)
         let project = project(top, &r)
         let guarantee = guarantee(top, &r)
+        let branch = r.optionalString(top, "branch", at: root, maxLength: 64)
 
         if let project, let guarantee, guarantee.amount > project.contractAmount {
             r.fail("$.guarantee.amount", "the guarantee amount (\(guarantee.amount)) exceeds the contract amount (\(project.contractAmount))")
+        }
+        if let concluded, let paid = guarantee?.premiumPaidOn, paid > concluded {
+            r.fail("$.guarantee.premium_paid_on", "the premium is paid on or before the guarantee is concluded; \(paid) is after concluded_on \(concluded)")
         }
         guard let number, let type, let concluded, let application, let contractor, let orderer, let project, let guarantee else {
             return nil
         }
         return ContractRecord(
             contractNumber: number, guaranteeType: type, concludedOn: concluded, application: application,
-            contractor: contractor, orderer: orderer, project: project, guarantee: guarantee)
+            contractor: contractor, orderer: orderer, project: project, guarantee: guarantee, branch: branch)
     }
 
     /// 4 to 32 of `A-Z a-z 0-9 -`: it names a folder in the spool, so nothing else may pass.
@@ -133,11 +138,12 @@ enum ContractValidator {
 
     private static func guarantee(_ top: [String: JSONValue], _ r: inout FieldReader) -> ContractRecord.Guarantee? {
         let path = "$.guarantee"
-        guard let fields = r.object(top["guarantee"], at: path, allowed: ["amount", "period", "premium"]) else { return nil }
+        guard let fields = r.object(top["guarantee"], at: path, allowed: ["amount", "period", "premium", "premium_paid_on"]) else { return nil }
         let amount = r.yen(fields, "amount", at: path)
         let period = r.period(fields, "period", at: path)
         let premium = r.yen(fields, "premium", at: path)
+        let paidOn = r.optionalDate(fields, "premium_paid_on", at: path)
         guard let amount, let period, let premium else { return nil }
-        return .init(amount: amount, period: period, premium: premium)
+        return .init(amount: amount, period: period, premium: premium, premiumPaidOn: paidOn)
     }
 }

@@ -5,16 +5,17 @@ struct DocumentLayout {
     static let contentWidth = PDFCanvas.a4Width - 2 * margin
     static let bottomLimit = PDFCanvas.a4Height - 64.0
 
-    static let body = PDFCanvas.Style(font: "IPAexMincho", size: 10.5)
-    static let label = PDFCanvas.Style(font: "IPAexGothic", size: 9.5)
-    static let titleStyle = PDFCanvas.Style(font: "IPAexGothic", size: 17, alignment: .center)
-    static let heading2 = PDFCanvas.Style(font: "IPAexGothic", size: 11)
-    static let small = PDFCanvas.Style(font: "IPAexMincho", size: 8.5)
-    static let rightAligned = PDFCanvas.Style(font: "IPAexMincho", size: 10.5, alignment: .right)
-    static let centered = PDFCanvas.Style(font: "IPAexMincho", size: 11, alignment: .center)
-    static let addressee = PDFCanvas.Style(font: "IPAexMincho", size: 13)
-    static let emphasis = PDFCanvas.Style(font: "IPAexGothic", size: 14, lineSpacing: 1.0)
-    static let amountStyle = PDFCanvas.Style(font: "IPAexMincho", size: 20, alignment: .center)
+    static let body = PDFCanvas.Style(font: .mincho, size: 10.5)
+    static let label = PDFCanvas.Style(font: .gothic, size: 9.5)
+    static let titleStyle = PDFCanvas.Style(font: .gothic, size: 17, alignment: .center)
+    static let heading2 = PDFCanvas.Style(font: .gothic, size: 11)
+    static let small = PDFCanvas.Style(font: .mincho, size: 8.5)
+    static let rightAligned = PDFCanvas.Style(font: .mincho, size: 10.5, alignment: .right)
+    static let centered = PDFCanvas.Style(font: .mincho, size: 11, alignment: .center)
+    static let addressee = PDFCanvas.Style(font: .mincho, size: 13)
+    static let emphasis = PDFCanvas.Style(font: .gothic, size: 14, lineSpacing: 1.2)
+    static let amountStyle = PDFCanvas.Style(font: .mincho, size: 20, alignment: .center)
+    static let noticeStyle = PDFCanvas.Style(font: .gothic, size: 9.5, alignment: .center)
 
     let canvas: PDFCanvas
     var y = margin
@@ -75,6 +76,18 @@ struct DocumentLayout {
         canvas.rectangle(x: x, y: y, width: Self.contentWidth * 0.6, height: height, lineWidth: 1.2)
         canvas.draw(laid, x: x, y: y + 8)
         y += height + 10
+    }
+
+    /// A note in a double-ruled box, drawn in black so that it survives printing and copying.
+    mutating func noticeBox(_ text: String) {
+        let padding = 7.0
+        let laid = canvas.block(text, width: Self.contentWidth - 2 * padding - 6, style: Self.noticeStyle)
+        let height = laid.height + 2 * padding
+        breakPageIfNeeded(height)
+        canvas.rectangle(x: Self.margin, y: y, width: Self.contentWidth, height: height, lineWidth: 1.4)
+        canvas.rectangle(x: Self.margin + 2.5, y: y + 2.5, width: Self.contentWidth - 5, height: height - 5, lineWidth: 0.5)
+        canvas.draw(laid, x: Self.margin + padding + 3, y: y + padding)
+        y += height + 12
     }
 
     /// A dashed cut line with a label in its middle (the お客様控え part of a receipt).

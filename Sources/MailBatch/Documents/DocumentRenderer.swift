@@ -48,6 +48,7 @@ struct DocumentRenderer {
             case .amount(let text): layout.amountBox(text)
             case .space(let points): layout.space(points)
             case .cut(let text): layout.cutLine(text)
+            case .notice(let text): layout.noticeBox(text)
             case .pageBreak: layout.pageBreak()
             case .field(let label, let value): layout.field(label, value)
             case .row: break

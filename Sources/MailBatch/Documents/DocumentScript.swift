@@ -6,6 +6,7 @@
 ///     row: 工事名 | 市道…工事         key: 認証キー | 7KQ4-…            amount: 金51,800円
 ///     field: 保証契約者 | 株式会社…
 ///     space: 12                      cut: お客様控え                   page:
+///     notice: a boxed note that survives printing (この書面は電子証書の内容を印刷したものです)
 ///
 /// Blank lines are ignored; a literal `\n` in a directive's text is a line break.
 enum DocumentBlock: Equatable, Sendable {
@@ -22,6 +23,7 @@ enum DocumentBlock: Equatable, Sendable {
     case amount(String)
     case space(Double)
     case cut(String)
+    case notice(String)
     case pageBreak
 
     struct ParseError: Error, CustomStringConvertible {
@@ -50,6 +52,7 @@ enum DocumentBlock: Equatable, Sendable {
             case "small": blocks.append(.small(text))
             case "amount": blocks.append(.amount(text))
             case "cut": blocks.append(.cut(text))
+            case "notice": blocks.append(.notice(text))
             case "page": blocks.append(.pageBreak)
             case "space": blocks.append(.space(Double(text) ?? 8))
             case "field":

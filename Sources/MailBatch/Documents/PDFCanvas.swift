@@ -1,14 +1,27 @@
 import CPangoCairo
 
 /// One PDF being drawn: owns the cairo surface and context and a pango context set to 72 dpi so
-/// that font sizes are in points. Text goes through pango, so long names wrap and characters missing
-/// from the main font (𠮷, 髙, ①) come from fontconfig's fallback fonts instead of showing a box.
+/// that font sizes are in points. Text goes through pango, so long names wrap; a character missing
+/// from the main font (𠮷) comes from the next face of the same style (IPAmj明朝 for Mincho, Noto Sans
+/// CJK for Gothic), and every line of a block has the same pitch whichever face drew it.
 final class PDFCanvas {
     static let a4Width = 595.276
     static let a4Height = 841.890
 
+    /// A typeface and the faces of the same style that supply the characters it lacks.
+    enum Face: Sendable {
+        case mincho, gothic
+
+        var families: String {
+            switch self {
+            case .mincho: "IPAexMincho,IPAmjMincho,Noto Serif CJK JP"
+            case .gothic: "IPAexGothic,Noto Sans CJK JP"
+            }
+        }
+    }
+
     struct Style {
-        var font: String = "IPAexMincho"
+        var font: Face = .mincho
         var size: Double = 10.5
         var bold = false
         var alignment: Alignment = .left
@@ -62,7 +75,7 @@ final class PDFCanvas {
     private func layout(_ text: String, width: Double?, style: Style) -> OpaquePointer {
         let layout = pango_layout_new(pango)!
         let description = pango_font_description_new()!
-        pango_font_description_set_family(description, style.font)
+        pango_font_description_set_family(description, style.font.families)
         pango_font_description_set_absolute_size(description, style.size * Double(PANGO_SCALE))
         pango_font_description_set_weight(description, style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL)
         pango_layout_set_font_description(layout, description)
@@ -71,7 +84,11 @@ final class PDFCanvas {
             pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
             pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
         }
-        pango_layout_set_line_spacing(layout, Float(style.lineSpacing))
+        // A fixed pitch: a line holding a glyph from a taller fallback face is not pushed down.
+        let attributes = pango_attr_list_new()!
+        pango_attr_list_insert(attributes, pango_attr_line_height_new_absolute(Int32(style.size * style.lineSpacing * Double(PANGO_SCALE))))
+        pango_layout_set_attributes(layout, attributes)
+        pango_attr_list_unref(attributes)
         switch style.alignment {
         case .left: pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT)
         case .center: pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)

@@ -1,10 +1,42 @@
-/// The 電子証書: every fact a 保証証書 shows, when it was issued, and a digest of the key (never the key).
+/// The 電子証書: what a 保証証書 shows and no more (no premium, no e-mail address), when it was
+/// issued, and a digest of the key (never the key).
 struct Certificate: Sendable, Codable, Equatable {
     static let schema = "mailbatch.certificate/v1"
+    /// Members that say which keys open the certificate: kept in the spool's copy for `verify`, left out
+    /// of the signed manifest and of the copy the orderer receives.
+    static let credentialMembers: Set<String> = ["key_digest", "revoked_key_digests"]
 
     struct Obligee: Sendable, Codable, Equatable {
         let name: String
         let title: String
+    }
+
+    /// 保証契約者 as the certificate names it.
+    struct Principal: Sendable, Codable, Equatable {
+        let name: String
+        let representative: String
+        let address: String
+    }
+
+    struct Project: Sendable, Codable, Equatable {
+        let name: String
+        let location: String
+        let category: ContractRecord.Category
+        /// 当初契約日
+        let contractOn: CivilDate
+        let period: DatePeriod
+        let contractAmount: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case name, location, category, period
+            case contractOn = "contract_on"
+            case contractAmount = "contract_amount"
+        }
+    }
+
+    struct Guarantee: Sendable, Codable, Equatable {
+        let amount: Int64
+        let period: DatePeriod
     }
 
     let schema: String
@@ -15,9 +47,9 @@ struct Certificate: Sendable, Codable, Equatable {
     let issuedAt: String
     let surety: String
     let obligee: Obligee
-    let principal: ContractRecord.Contractor
-    let project: ContractRecord.Project
-    let guarantee: ContractRecord.Guarantee
+    let principal: Principal
+    let project: Project
+    let guarantee: Guarantee
     var keyDigest: String
     /// `valid` or `revoked`.
     var state: String
@@ -50,10 +82,23 @@ struct Certificate: Sendable, Codable, Equatable {
         self.issuedAt = issuedAt
         self.surety = surety
         obligee = Obligee(name: record.orderer.name, title: ordererTitle)
-        principal = record.contractor
-        project = record.project
-        guarantee = record.guarantee
+        let c = record.contractor
+        principal = Principal(name: c.name, representative: c.representative, address: c.address)
+        let p = record.project
+        project = Project(
+            name: p.name, location: p.location, category: p.category, contractOn: p.contractOn, period: p.period,
+            contractAmount: p.contractAmount)
+        guarantee = Guarantee(amount: record.guarantee.amount, period: record.guarantee.period)
         self.keyDigest = keyDigest
         state = "valid"
+    }
+}
+
+extension JSONValue {
+    /// The certificate data as the orderer receives it: without the key digests.
+    var withoutCredentials: JSONValue {
+        guard case .object(var members) = self else { return self }
+        for name in Certificate.credentialMembers { members[name] = nil }
+        return .object(members)
     }
 }

@@ -9,13 +9,43 @@ struct DocumentFacts: Sendable {
     let channel: ContractRecord.Channel
     /// The short fingerprint of the certificate's signature, when it is signed.
     var fingerprint: String?
+    /// Where the contractor's mail goes (the certificate itself holds no e-mail address).
+    let contractorEmail: String
+    /// The day the premium was received, as the receipt states it.
+    let premiumPaidOn: CivilDate
+    /// The office that answers questions about this contract.
+    let office: BranchOffice
+    /// The orderer's viewer, when the configuration names one.
+    let viewerURL: String?
 
-    init(certificate: Certificate, record: ContractRecord, issuedOn: CivilDate, key: String) {
+    init(certificate: Certificate, record: ContractRecord, issuedOn: CivilDate, key: String, office: BranchOffice, viewerURL: String?) {
         self.certificate = certificate
         self.issuedOn = issuedOn
         self.key = key
         self.premium = Premium(record)
         self.channel = record.application.channel
+        self.contractorEmail = record.contractor.email
+        self.premiumPaidOn = record.guarantee.premiumPaidOn ?? record.concludedOn
+        self.office = office
+        self.viewerURL = viewerURL
+    }
+
+    /// 保証金額, or 保証金額（前払金額） as advance-payment certificates label it.
+    private var guaranteeAmountLabel: String {
+        switch certificate.guaranteeType {
+        case .advancePayment: "保証金額（前払金額）"
+        case .interimAdvancePayment: "保証金額（中間前払金額）"
+        case .contract, .contractReservation: "保証金額"
+        }
+    }
+
+    /// Values that templates test with `{{#name}}`: present only when set (mustache takes "" as true).
+    private var optional: [String: Any] {
+        var out: [String: Any] = [:]
+        if let address = office.address { out["office_address"] = address }
+        if let email = office.email { out["office_email"] = email }
+        if let viewerURL { out["viewer_url"] = viewerURL }
+        return out
     }
 
     /// What mail templates see. No key.
@@ -34,7 +64,6 @@ struct DocumentFacts: Sendable {
             "contractor_name": c.principal.name,
             "contractor_representative": c.principal.representative,
             "contractor_address": c.principal.address,
-            "contractor_email": c.principal.email,
             "project_label": c.project.category.projectLabel,
             "place_label": c.project.category == .works ? "工事場所" : "履行場所",
             "period_label": c.project.category == .works ? "工期" : "履行期間",
@@ -43,6 +72,8 @@ struct DocumentFacts: Sendable {
             "project_period": JapaneseFormat.warekiPeriod(c.project.period),
             "contract_amount": JapaneseFormat.yen(c.project.contractAmount),
             "guarantee_amount": JapaneseFormat.yen(c.guarantee.amount),
+            "guarantee_amount_label": guaranteeAmountLabel,
+            "contract_on": JapaneseFormat.wareki(c.project.contractOn),
             "guarantee_period": JapaneseFormat.warekiPeriod(c.guarantee.period),
             "concluded_on": JapaneseFormat.wareki(c.concludedOn),
             "concluded_on_western": "\(c.concludedOn.year)年\(c.concludedOn.month)月\(c.concludedOn.day)日",
@@ -54,8 +85,13 @@ struct DocumentFacts: Sendable {
             "premium_total": JapaneseFormat.yen(premium.total),
             "has_discount": premium.discount > 0,
             "channel_name": channel == .eNet ? "e-Net保証" : "窓口",
-            "receipt_number": "R-\(c.contractNumber)",
+            "receipt_number": c.contractNumber,
+            "premium_paid_on": JapaneseFormat.wareki(premiumPaidOn),
+            "office_name": office.name,
+            "office_phone": office.phone,
+            "office_hours": office.hours,
         ]
+        .merging(optional, uniquingKeysWith: { first, _ in first })
     }
 
     /// What document templates see: the mail context with values escaped for the document script,

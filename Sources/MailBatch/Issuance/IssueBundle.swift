@@ -55,7 +55,8 @@ struct IssueBuilder: Sendable {
         }
         let certificateJSON = signer?.key.map { CertificateSignature.sign(.from(certificate), with: $0) } ?? .from(certificate)
         var facts = DocumentFacts(
-            certificate: certificate, record: record, issuedOn: JST.components(epochSeconds: epochSeconds).date, key: key.grouped)
+            certificate: certificate, record: record, issuedOn: JST.components(epochSeconds: epochSeconds).date, key: key.grouped,
+            office: configuration.branches.office(record.branch) ?? configuration.branches.standard, viewerURL: configuration.viewerURL)
         facts.fingerprint = CertificateSignature.fingerprint(of: certificateJSON)
         let renderer = DocumentRenderer(templates: templates)
         var documents: [(kind: DocumentKind, bytes: [UInt8])] = []
@@ -72,7 +73,7 @@ struct IssueBuilder: Sendable {
             MailMessage.Attachment(filename: $0.kind.attachmentName(for: certificate), contentType: "application/pdf", bytes: $0.bytes)
         }
         let composer = MessageComposer(mail: configuration.mail, templates: templates)
-        let guide = SubmissionGuide(orderer: orderer)
+        let guide = SubmissionGuide(orderer: orderer, guaranteeType: record.guaranteeType)
         var messages: [IssueBundle.Message] = []
         let composeStart = StageTimer.nanoseconds()
         defer { stages.add("compose", StageTimer.nanoseconds() - composeStart) }
@@ -80,12 +81,13 @@ struct IssueBuilder: Sendable {
             let contractor = try composer.contractorMessage(facts, guide: guide, attachments: attachments, epochSeconds: epochSeconds)
             messages.append(.init(role: "contractor", mail: contractor))
             if guide.mailsOrderer {
-                var forOrderer = attachments.enumerated().filter { [.keyNotice, .certificate].contains(documents[$0.offset].kind) }.map(\.element)
+                let kinds: [DocumentKind] = guide.submitsPrintout ? [.keyNotice, .certificate] : [.keyNotice]
+                var forOrderer = attachments.enumerated().filter { kinds.contains(documents[$0.offset].kind) }.map(\.element)
                 forOrderer.append(
                     .init(
                         filename: "電子証書データ_\(record.contractNumber).json", contentType: "application/json",
-                        bytes: Array(certificateJSON.pretty.utf8)))
-                let mail = try composer.ordererMessage(facts, orderer: orderer, attachments: forOrderer, epochSeconds: epochSeconds)
+                        bytes: Array(certificateJSON.withoutCredentials.pretty.utf8)))
+                let mail = try composer.ordererMessage(facts, guide: guide, attachments: forOrderer, epochSeconds: epochSeconds)
                 messages.append(.init(role: "orderer", mail: mail))
             }
         } catch {

@@ -2,7 +2,7 @@
 /// designers to look at. Touches neither the spool nor the mail server.
 struct Preview {
     let configuration: Configuration
-    var now: @Sendable () -> Int = { Clock.epochSeconds() }
+    var now: @Sendable () -> Int = { WallClock.epochSeconds() }
 
     func render(file: String, into folder: String) throws -> [String] {
         let bytes: [UInt8]
@@ -30,6 +30,10 @@ struct Preview {
         case .notEligible(let reason):
             if let known = directory.orderer(named: record.orderer.name) { orderer = known }
             FileHandleStderr.write("note: \(file) would not be issued electronically: \(reason)\n")
+        }
+        let today = JST.components(epochSeconds: now()).date
+        for problem in IssuanceChecks.problems(record, today: today, branches: configuration.branches) {
+            FileHandleStderr.write("note: \(file) would be rejected by a run today: \(problem.description)\n")
         }
         let bundle: IssueBundle
         do {

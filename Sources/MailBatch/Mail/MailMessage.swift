@@ -21,6 +21,7 @@ struct MailMessage: Sendable {
     var cc: [Mailbox] = []
     var subject: String
     var epochSeconds: Int
+    var replyTo: [Mailbox] = []
     var messageID: String
     var textBody: String
     var attachments: [Attachment] = []
@@ -33,6 +34,7 @@ struct MailMessage: Sendable {
         out += MIMEEncoder.addressHeader("From", [from])
         out += MIMEEncoder.addressHeader("To", to)
         if !cc.isEmpty { out += MIMEEncoder.addressHeader("Cc", cc) }
+        if !replyTo.isEmpty { out += MIMEEncoder.addressHeader("Reply-To", replyTo) }
         out += MIMEEncoder.unstructuredHeader("Subject", subject)
         out += "Date: \(RFC5322Date.format(epochSeconds: epochSeconds))\r\n"
         out += "Message-ID: <\(messageID)>\r\n"

@@ -11,6 +11,11 @@ struct MessageComposer {
 
     private var domain: String { EmailAddress.domain(of: mail.from.address) }
 
+    /// The From address is not read: replies go to the office, when it has an address.
+    private func replyTo(_ facts: DocumentFacts) -> [Mailbox] {
+        facts.office.email.map { [Mailbox(displayName: "\(facts.certificate.surety) \(facts.office.name)", address: $0)] } ?? []
+    }
+
     /// 「電子証書・認証キー登録のお知らせ」 to the contractor, with every document and what to do next.
     func contractorMessage(
         _ facts: DocumentFacts, guide: SubmissionGuide, attachments: [MailMessage.Attachment], epochSeconds: Int
@@ -18,13 +23,16 @@ struct MessageComposer {
         let c = facts.certificate
         var context = facts.context
         for (key, value) in guide.context { context[key] = value }
-        context["next_steps"] = try templates.render("next-steps", context).trimmingSuffix { $0 == "\n" }
+        // One paragraph a line, whatever blank lines the template's sections leave behind.
+        context["next_steps"] = try templates.render("next-steps", context).split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }
+            .joined(separator: "\n")
         context["attachments"] = attachments.map(\.filename)
         return MailMessage(
             from: mail.from,
-            to: [Mailbox(displayName: "\(c.principal.name) \(c.principal.representative)", address: c.principal.email)],
+            to: [Mailbox(displayName: "\(c.principal.name) \(c.principal.representative)", address: facts.contractorEmail)],
             subject: try templates.renderLine("contractor-subject", context),
             epochSeconds: epochSeconds,
+            replyTo: replyTo(facts),
             messageID: Self.messageID(contractNumber: c.contractNumber, role: "contractor", domain: domain),
             textBody: try templates.render("contractor-body", context),
             attachments: attachments)
@@ -32,11 +40,13 @@ struct MessageComposer {
 
     /// The key notice and the 保証証書 print-out to an orderer that takes them by e-mail, the contractor in Cc.
     func ordererMessage(
-        _ facts: DocumentFacts, orderer: Orderer, attachments: [MailMessage.Attachment], epochSeconds: Int
+        _ facts: DocumentFacts, guide: SubmissionGuide, attachments: [MailMessage.Attachment], epochSeconds: Int
     ) throws(TemplateLibrary.Failure) -> MailMessage {
         let c = facts.certificate
+        let orderer = guide.orderer
         var context = facts.context
-        context["orderer_department"] = orderer.department ?? ""
+        for (key, value) in guide.context { context[key] = value }
+        if let department = orderer.department { context["orderer_department"] = department }
         context["attachments"] = attachments.map(\.filename)
         let subject =
             if let custom = orderer.subject {
@@ -48,9 +58,10 @@ struct MessageComposer {
         return MailMessage(
             from: mail.from,
             to: orderer.emails.map { Mailbox(displayName: addressee, address: $0) },
-            cc: [Mailbox(displayName: "\(c.principal.name) \(c.principal.representative)", address: c.principal.email)],
+            cc: [Mailbox(displayName: "\(c.principal.name) \(c.principal.representative)", address: facts.contractorEmail)],
             subject: subject,
             epochSeconds: epochSeconds,
+            replyTo: replyTo(facts),
             messageID: Self.messageID(contractNumber: c.contractNumber, role: "orderer", domain: domain),
             textBody: try templates.render("orderer-body", context),
             attachments: attachments)

@@ -15,7 +15,8 @@ struct ContractReport {
         out += "state: \(c.state)   issued: \(c.issuedAt)\n"
         out += "保証の種類: \(c.guaranteeTypeName)\n"
         out += "被保証者: \(c.obligee.title)（\(c.obligee.name)）\n"
-        out += "保証契約者: \(c.principal.name) \(c.principal.representative) <\(c.principal.email)>\n"
+        let email = (try? JSONDecoder().decode(ContractRecord.self, from: Data(PosixFS.read(folder.record))))?.contractor.email
+        out += "保証契約者: \(c.principal.name) \(c.principal.representative)\(email.map { " <\($0)>" } ?? "")\n"
         out += "\(c.project.category.projectLabel)名: \(c.project.name)\n"
         out += "保証金額: \(JapaneseFormat.yen(c.guarantee.amount))   保証期間: \(JapaneseFormat.warekiPeriod(c.guarantee.period))\n"
         out += "認証キー: (hidden; --reveal-key shows it)\n"

@@ -5,7 +5,7 @@ import Foundation
 /// the next run finish the queueing if a crash comes between.
 struct KeyReissue {
     let configuration: Configuration
-    var now: @Sendable () -> Int = { Clock.epochSeconds() }
+    var now: @Sendable () -> Int = { WallClock.epochSeconds() }
 
     private var spool: Spool { configuration.spool }
 

@@ -2,7 +2,7 @@
 /// who asked and when in the contract's history.
 struct Requeue {
     let spool: Spool
-    var now: @Sendable () -> Int = { Clock.epochSeconds() }
+    var now: @Sendable () -> Int = { WallClock.epochSeconds() }
 
     enum Target: String, CaseIterable, Sendable {
         case contractor, orderer, all

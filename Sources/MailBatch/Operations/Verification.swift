@@ -5,7 +5,7 @@ import Foundation
 /// are counted per contract number and too many in a window lock that number out for a while.
 struct Verification {
     let spool: Spool
-    var now: @Sendable () -> Int = { Clock.epochSeconds() }
+    var now: @Sendable () -> Int = { WallClock.epochSeconds() }
     var maxFailures = 5
     var windowSeconds = 15 * 60
     var lockoutSeconds = 15 * 60

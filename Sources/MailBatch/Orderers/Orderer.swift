@@ -20,6 +20,14 @@ struct Orderer: Sendable, Equatable {
         case webForm = "web_form"
     }
 
+    /// Whether the orderer takes a print-out of the 電子証書 as the 保証証書 it files.
+    enum CertificatePrintout: String, Sendable, CaseIterable {
+        /// Submit the printed 保証証書 with the key notice (日田市; 国東市 asks for both printed).
+        case submit
+        /// A print-out is not a 保証証書 for this orderer (延岡市, 岐阜県): only the key notice goes.
+        case notAccepted = "not_accepted"
+    }
+
     var name: String
     var prefecture: String = ""
     var title: String?
@@ -31,6 +39,9 @@ struct Orderer: Sendable, Equatable {
     var consultingLabel = "建設コンサルタント等業務"
     var submission: [Submission] = []
     var department: String?
+    var certificatePrintout: CertificatePrintout = .submit
+    /// The key notice goes with the 前払金請求書 (日置市: 「認証キー及び前払金請求書の提出方法…電子メール」).
+    var withAdvanceClaim = false
     var instructions: String?
     /// Where key notices go when the submission is by e-mail (configured by the operator).
     var emails: [String] = []
@@ -48,4 +59,14 @@ struct Orderer: Sendable, Equatable {
     }
 
     var takesEmail: Bool { submission.contains(.email) }
+
+    /// mailbatch sends the key notice to the orderer when it takes e-mail and an address is configured.
+    var mailsKeyNotice: Bool { takesEmail && !emails.isEmpty }
+
+    /// Said once per run when an orderer takes e-mail but has no address configured.
+    var configurationWarning: String? {
+        guard takesEmail, emails.isEmpty else { return nil }
+        return
+            "\(name) takes key notices by e-mail but no address is configured ([\"\(name)\"] email = [...] in the [orderers] file); its contractors were told to send it themselves"
+    }
 }

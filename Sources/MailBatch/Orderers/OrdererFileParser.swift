@@ -63,6 +63,13 @@ enum OrdererFileParser {
             o.submission = parsed
         }
         if let department = try s.string("department") { o.department = department }
+        if let printout = try s.string("certificate_printout") {
+            guard let value = Orderer.CertificatePrintout(rawValue: printout) else {
+                throw ConfigurationError("\(file): [\(o.name)] certificate_printout = \"\(printout)\" must be \"submit\" or \"not_accepted\"")
+            }
+            o.certificatePrintout = value
+        }
+        if let flag = try s.bool("with_advance_claim") { o.withAdvanceClaim = flag }
         if let instructions = try s.string("instructions") { o.instructions = instructions }
         if let emails = try s.strings("email") {
             for email in emails where !EmailAddress.isPlainAddrSpec(email) {

@@ -1,37 +1,50 @@
 /// What the contractor's mail says to do next for an orderer, as flags and values for
-/// `next-steps.mustache`, and whether mailbatch mails the key notice to the orderer itself.
+/// `next-steps.mustache` (one case each, so a mail never says two contradicting things), and
+/// whether mailbatch mails the key notice to the orderer itself.
 struct SubmissionGuide {
     let orderer: Orderer
+    let guaranteeType: ContractRecord.GuaranteeType
 
-    /// mailbatch sends the key notice to the orderer when it takes e-mail and an address is configured.
-    var mailsOrderer: Bool { orderer.takesEmail && !orderer.emails.isEmpty }
+    var mailsOrderer: Bool { orderer.mailsKeyNotice }
 
-    /// Said once per run when an orderer takes e-mail but has no address configured.
-    var configurationWarning: String? {
-        guard orderer.takesEmail, orderer.emails.isEmpty else { return nil }
-        return
-            "\(orderer.name) takes key notices by e-mail but no address is configured ([\(orderer.name)] email = [...] in the [orderers] file); its contractors were told to send it themselves"
+    /// Whether the 保証証書 print-out goes to the orderer with the key notice.
+    var submitsPrintout: Bool { orderer.certificatePrintout == .submit }
+
+    /// The 前払金請求書 accompanies the key notice: only for advance-payment guarantees.
+    var withAdvanceClaim: Bool {
+        orderer.withAdvanceClaim && (guaranteeType == .advancePayment || guaranteeType == .interimAdvancePayment)
+    }
+
+    enum Route: String, CaseIterable {
+        case emailSent = "email_sent"
+        case emailSelf = "email_self"
+        case inPerson = "in_person"
+        case faxOnly = "fax_only"
+        case webForm = "web_form"
+        case unknown
+    }
+
+    var route: Route {
+        let methods = Set(orderer.submission)
+        if methods.contains(.email) { return orderer.emails.isEmpty ? .emailSelf : .emailSent }
+        if methods.contains(.inPerson) { return .inPerson }
+        if methods.contains(.fax) { return .faxOnly }
+        if methods.contains(.webForm) { return .webForm }
+        return .unknown
     }
 
     var context: [String: Any] {
-        let methods = Set(orderer.submission)
+        let department = orderer.department.map { " \($0)" } ?? ""
         var values: [String: Any] = [
-            "orderer_department": orderer.department ?? "",
-            "orderer_addresses": orderer.emails.joined(separator: ", "),
-            "instructions": orderer.instructions ?? "",
-            "fax": methods.contains(.fax),
+            "orderer_office": orderer.name + department,
+            "orderer_addresses": orderer.emails.joined(separator: "、"),
+            "fax": orderer.submission.contains(.fax),
+            "printout_submit": submitsPrintout,
+            "printout_not_accepted": !submitsPrintout,
+            "advance_claim": withAdvanceClaim,
         ]
-        if methods.contains(.email) {
-            values[orderer.emails.isEmpty ? "email_self" : "email_sent"] = true
-        } else if methods.contains(.inPerson) {
-            values["in_person"] = true
-        } else if methods.contains(.fax) {
-            values["fax_only"] = true
-        } else if methods.contains(.webForm) {
-            values["web_form"] = true
-        } else {
-            values["unknown"] = true
-        }
+        values[route.rawValue] = true
+        if let instructions = orderer.instructions { values["instructions"] = instructions }
         return values
     }
 }

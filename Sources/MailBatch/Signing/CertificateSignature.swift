@@ -1,7 +1,9 @@
 import Crypto
 
 /// The signature on `certificate.json`. It signs a manifest of per-field digests rather than the
-/// file itself, so that a verifier can say not only "altered" but which field was changed:
+/// file itself, so that a verifier can say not only "altered" but which field was changed. The key
+/// digests are not part of it: they are credentials, not what the certificate says, and the orderer's
+/// copy leaves them out.
 ///
 ///     "signature": { "algorithm": "Ed25519", "key_id": "…", "fields": { "$.guarantee.amount": "sha256:…", … },
 ///                    "value": base64(Ed25519(canonical({algorithm, key_id, fields}))) }
@@ -14,7 +16,7 @@ enum CertificateSignature {
 
     private static func manifest(of document: JSONValue) -> [String: JSONValue] {
         var fields: [String: JSONValue] = [:]
-        for leaf in document.leaves where !leaf.path.hasPrefix("$.signature") {
+        for leaf in document.withoutCredentials.leaves where !leaf.path.hasPrefix("$.signature") {
             fields[leaf.path] = .string(digest(leaf.value))
         }
         return fields
