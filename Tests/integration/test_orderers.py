@@ -89,7 +89,7 @@ def test_email_orderer_without_address_warns_and_tells_contractor(workspace):
     assert "warning: 日置市 takes key notices by e-mail but no address is configured" in result.stdout
     (env, msg, _), = ws.messages()
     assert env["rcpt_tos"] == ["keiri@hioki-kensetsu.example.jp"]
-    assert "送付先は日置市の担当課にご確認ください" in body_text(msg)
+    assert "送付先のアドレスは、日置市にお問い合わせください" in body_text(msg)
 
 
 def test_new_orderer_and_override_errors(workspace):

@@ -91,7 +91,8 @@ enum ConfigurationLoader {
     private static func branchDirectory(_ top: TOMLSection, file: String) throws(ConfigurationError) -> BranchDirectory {
         guard let section = try top.section("branch") else {
             throw ConfigurationError(
-                "\(file): the [branch] table is missing: every document and mail names the office that answers questions. Add\n[branch]\nname = \"鹿児島支店\"\nphone = \"099-257-2722\"\nhours = \"平日 9:00〜17:00\"")
+                "\(file): the [branch] table is missing: every document and mail names the office that answers questions. Add\n[branch]\nname = \"鹿児島支店\"\nphone = \"099-257-2722\"\nhours = \"平日 9:00〜17:00\""
+            )
         }
         var directory = BranchDirectory(standard: try branchOffice(section, defaultName: nil, file: file))
         if let named = try top.section("branches") {

@@ -49,7 +49,7 @@ struct DocumentLayout {
     }
 
     /// A ruled table of label and value rows; a row that does not fit moves to a new page.
-    mutating func table(_ rows: [(String, String, Bool)], labelWidth: Double = 128) {
+    mutating func table(_ rows: [(String, String, Bool)], labelWidth: Double = 140) {
         let padding = 6.0
         let valueWidth = Self.contentWidth - labelWidth
         for (label, value, emphasis) in rows {

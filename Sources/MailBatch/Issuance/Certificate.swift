@@ -94,6 +94,22 @@ struct Certificate: Sendable, Codable, Equatable {
     }
 }
 
+/// The labels a 保証証書 prints, decided once for documents, mails and `verify`.
+extension Certificate {
+    var placeLabel: String { project.category == .works ? "工事場所" : "履行場所" }
+    var periodLabel: String { project.category == .works ? "工期" : "履行期間" }
+    var contractAmountLabel: String { project.category == .works ? "請負代金額" : "業務委託料" }
+
+    /// 保証金額, or 保証金額（前払金額） as advance-payment certificates label it.
+    var guaranteeAmountLabel: String {
+        switch guaranteeType {
+        case .advancePayment: "保証金額（前払金額）"
+        case .interimAdvancePayment: "保証金額（中間前払金額）"
+        case .contract, .contractReservation: "保証金額"
+        }
+    }
+}
+
 extension JSONValue {
     /// The certificate data as the orderer receives it: without the key digests.
     var withoutCredentials: JSONValue {

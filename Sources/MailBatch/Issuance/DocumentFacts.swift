@@ -30,15 +30,6 @@ struct DocumentFacts: Sendable {
         self.viewerURL = viewerURL
     }
 
-    /// 保証金額, or 保証金額（前払金額） as advance-payment certificates label it.
-    private var guaranteeAmountLabel: String {
-        switch certificate.guaranteeType {
-        case .advancePayment: "保証金額（前払金額）"
-        case .interimAdvancePayment: "保証金額（中間前払金額）"
-        case .contract, .contractReservation: "保証金額"
-        }
-    }
-
     /// Values that templates test with `{{#name}}`: present only when set (mustache takes "" as true).
     private var optional: [String: Any] {
         var out: [String: Any] = [:]
@@ -65,14 +56,15 @@ struct DocumentFacts: Sendable {
             "contractor_representative": c.principal.representative,
             "contractor_address": c.principal.address,
             "project_label": c.project.category.projectLabel,
-            "place_label": c.project.category == .works ? "工事場所" : "履行場所",
-            "period_label": c.project.category == .works ? "工期" : "履行期間",
+            "place_label": c.placeLabel,
+            "period_label": c.periodLabel,
+            "contract_amount_label": c.contractAmountLabel,
             "project_name": c.project.name,
             "project_location": c.project.location,
             "project_period": JapaneseFormat.warekiPeriod(c.project.period),
             "contract_amount": JapaneseFormat.yen(c.project.contractAmount),
             "guarantee_amount": JapaneseFormat.yen(c.guarantee.amount),
-            "guarantee_amount_label": guaranteeAmountLabel,
+            "guarantee_amount_label": c.guaranteeAmountLabel,
             "contract_on": JapaneseFormat.wareki(c.project.contractOn),
             "guarantee_period": JapaneseFormat.warekiPeriod(c.guarantee.period),
             "concluded_on": JapaneseFormat.wareki(c.concludedOn),
