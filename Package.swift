@@ -17,7 +17,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
-        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
@@ -54,7 +53,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict
         ),
@@ -76,7 +74,7 @@ let package = Package(
 // libFuzzer targets, built only by scripts/fuzz (they have no main of their own).
 if Context.environment["MAILBATCH_FUZZ"] == "1" {
     package.targets.append(.target(name: "CFuzzMain"))
-    for name in ["FuzzRecord", "FuzzMIME"] {
+    for name in ["FuzzRecord", "FuzzMIME", "FuzzConfig", "FuzzOrderers"] {
         package.targets.append(.executableTarget(name: name, dependencies: ["MailBatch", "CFuzzMain"], swiftSettings: strict))
         package.products.append(.executable(name: name, targets: [name]))
     }

@@ -76,9 +76,10 @@ struct MIMEPropertyTests {
                 previous = byte
             }
             let decoded = python.decode(Array(header.dropLast(2)))
-            // Python's email package unfolds raw (unencoded) ASCII values and strips outer white space.
+            // Python's email package drops the white space that leads a raw (unencoded) ASCII value, and
+            // keeps the trailing one.
             if MIMEEncoder.isPlainASCII(text), text.utf8.count + 9 <= 78 {
-                #expect(decoded == text.trimmingCharacters(in: .whitespaces))
+                #expect(decoded == String(text.drop(while: { $0 == " " || $0 == "\t" })))
             } else {
                 #expect(decoded == text)
             }

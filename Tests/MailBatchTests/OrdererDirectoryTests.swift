@@ -129,12 +129,4 @@ struct OrdererDirectoryTests {
         let hita = try #require(Self.directory.orderer(named: "日田市"))
         #expect(hita.submission == [.inPerson, .fax] && hita.department == "契約検査室")
     }
-
-    @Test("bare Japanese keys in TOML are quoted before parsing")
-    func bareKeys() {
-        #expect(TOMLBareKeys.quoted("[日置市]\nemail = [\"a@b.jp\"]\n日本 = 1") == "[\"日置市\"]\nemail = [\"a@b.jp\"]\n\"日本\" = 1")
-        #expect(TOMLBareKeys.quoted("[a.日置市]") == "[a.\"日置市\"]")
-        #expect(TOMLBareKeys.quoted("[\"日置市\"]") == "[\"日置市\"]")
-        #expect(TOMLBareKeys.quoted("x = \"\"\"\n[日置市]\n\"\"\"") == "x = \"\"\"\n[日置市]\n\"\"\"")
-    }
 }

@@ -20,7 +20,7 @@ def signed(workspace):
     result = ws.run("keygen", "--out", keys)
     assert result.returncode == 0, result.stderr
     with open(os.path.join(ws.path, "orderers.local.toml"), "w") as fh:
-        fh.write('[日置市]\nemail = ["keiyaku@city.hioki.example.jp"]\n')
+        fh.write('["日置市"]\nemail = ["keiyaku@city.hioki.example.jp"]\n')
     with open(ws.config, "a") as fh:
         fh.write(f'\n[signing]\nprivate_key_file = "{keys}/signing-key.pem"\n[orderers]\nfile = "orderers.local.toml"\n')
     ws.public_key = os.path.join(keys, "signing-key.pub.pem")

@@ -17,7 +17,7 @@ def test_corpus_has_at_least_sixty_cases():
 def test_hostile_corpus_in_one_batch_with_good_records(workspace, tmp_path):
     ws = workspace
     with open(os.path.join(ws.path, "orderers.local.toml"), "w") as fh:
-        fh.write('[日置市]\nemail = ["keiyaku@city.hioki.example.jp"]\n')
+        fh.write('["日置市"]\nemail = ["keiyaku@city.hioki.example.jp"]\n')
     with open(ws.config, "a") as fh:
         fh.write('\n[orderers]\nfile = "orderers.local.toml"\n')
     incoming = os.path.join(ws.spool, "incoming")

@@ -13,7 +13,7 @@ def write_overrides(ws, text):
         fh.write('\n[orderers]\nfile = "orderers.local.toml"\n')
 
 
-HIOKI = '''[日置市]
+HIOKI = '''["日置市"]
 email = ["keiyaku@city.hioki.example.jp", "kanri@city.hioki.example.jp"]
 department = "契約担当課"
 subject = "【電子保証】認証キー等のお知らせ（{{contract_number}}）"
@@ -94,7 +94,7 @@ def test_email_orderer_without_address_warns_and_tells_contractor(workspace):
 
 def test_new_orderer_and_override_errors(workspace):
     ws = workspace
-    write_overrides(ws, '''[九州地方整備局]
+    write_overrides(ws, '''["九州地方整備局"]
 new = true
 prefecture = "福岡県"
 title = "九州地方整備局長"
@@ -109,16 +109,16 @@ instructions = "電子入札システムの提出画面から提出してくだ�
     assert "九州地方整備局長" in open(os.path.join(ws.contract("R07-4621-000123"), "certificate.json")).read()
 
     with open(os.path.join(ws.path, "orderers.local.toml"), "w") as fh:
-        fh.write('[日置氏]\nemail = ["a@example.jp"]\n')
+        fh.write('["日置氏"]\nemail = ["a@example.jp"]\n')
     result = ws.run("run")
     assert result.returncode == 2
     assert "日置氏" in result.stderr and "not an orderer in the directory" in result.stderr
     with open(os.path.join(ws.path, "orderers.local.toml"), "w") as fh:
-        fh.write('[日置市]\nmail = ["a@example.jp"]\n')
+        fh.write('["日置市"]\nmail = ["a@example.jp"]\n')
     ws.drop("b.json", sample_record("R07-0000-000009"))
     result = ws.run("run")
     assert result.returncode == 2
-    assert '"mail" is not a known setting' in result.stderr
+    assert 'line 2, column 1: ["日置市"] key mail is not a known setting' in result.stderr
     assert ws.listdir("incoming") == ["b.json"], "a configuration error must not consume input"
 
 

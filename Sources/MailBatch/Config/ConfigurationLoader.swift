@@ -1,5 +1,4 @@
 import Glibc
-import TOMLKit
 
 /// Reads `mailbatch.toml` (see DESIGN §3). Relative paths are relative to the config file's folder.
 enum ConfigurationLoader {
@@ -12,24 +11,11 @@ enum ConfigurationLoader {
 
     static func load(path: String) throws(ConfigurationError) -> Configuration {
         let absolute = absolutePath(path, relativeTo: currentDirectory())
-        let bytes: [UInt8]
-        do {
-            bytes = try PosixFS.read(absolute)
-        } catch {
-            throw ConfigurationError("cannot read the configuration \(absolute): \(error.description). Pass --config FILE or set MAILBATCH_CONFIG.")
+        guard PosixFS.exists(absolute) else {
+            throw ConfigurationError("cannot read the configuration \(absolute): no such file. Pass --config FILE or set MAILBATCH_CONFIG.")
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw ConfigurationError("\(absolute) is not UTF-8 text")
-        }
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: TOMLBareKeys.quoted(text))
-        } catch let error as TOMLParseError {
-            throw ConfigurationError("\(absolute): line \(error.source.begin.line): \(error.description)")
-        } catch {
-            throw ConfigurationError("\(absolute): \(error)")
-        }
-        return try parse(TOMLSection(table, name: "", file: absolute), baseDirectory: PosixFS.parentPath(absolute), file: absolute)
+        let top = try TOMLSection.read(absolute, what: "the configuration")
+        return try parse(top, baseDirectory: PosixFS.parentPath(absolute), file: absolute)
     }
 
     static func parse(_ top: TOMLSection, baseDirectory: String, file: String) throws(ConfigurationError) -> Configuration {
@@ -156,8 +142,11 @@ enum ConfigurationLoader {
         settings.responseTimeoutSeconds = try s.int("response_timeout_seconds", in: 1...3600) ?? settings.responseTimeoutSeconds
         if let passwordFile = try s.string("password_file") {
             let path = absolutePath(passwordFile, relativeTo: baseDirectory)
-            guard let bytes = try? PosixFS.read(path), let text = String(validating: bytes, as: UTF8.self) else {
-                throw ConfigurationError("\(file): [smtp] password_file \(path) cannot be read")
+            // A regular file of at most 4 KiB: never a FIFO or a device that could hang the run.
+            guard case .bytes(let bytes)? = try? PosixFS.readRegularFile(path, limit: 4096),
+                let text = String(validating: bytes, as: UTF8.self)
+            else {
+                throw ConfigurationError("\(file): [smtp] password_file \(path) cannot be read (it must be a regular UTF-8 file of at most 4 KiB)")
             }
             settings.password = Secret(value: String(text.trimmingSuffix { $0 == "\n" || $0 == "\r" }))
         } else if let env = getenv(passwordVariable) {

@@ -1,11 +1,10 @@
-import TOMLKit
-
 /// One table of a TOML file, read key by key; any key nobody asked for is an error, so a typo
 /// such as `pasword_file` is caught instead of silently ignored.
 final class TOMLSection {
+    /// The table's name as its header writes it (`smtp`, `"日置市"`, `branches."大分支店"`).
     let name: String
     private let table: TOMLTable
-    private let file: String
+    let file: String
     private var read: Set<String> = []
 
     init(_ table: TOMLTable, name: String, file: String) {
@@ -14,25 +13,44 @@ final class TOMLSection {
         self.file = file
     }
 
+    /// `FILE: line 3, column 1: [smtp] key url` — where a setting stands, for any message about it.
     private func location(_ key: String) -> String {
-        name.isEmpty ? "\(file): key \"\(key)\"" : "\(file): [\(name)] key \"\(key)\""
+        let at = table.position(of: key).map { "line \($0.line), column \($0.column): " } ?? ""
+        return name.isEmpty ? "\(file): \(at)key \(TOMLKeyQuoting.display(key))" : "\(file): \(at)[\(name)] key \(TOMLKeyQuoting.display(key))"
+    }
+
+    /// Reads a whole TOML file; a malformed one is an error naming the file, line and column.
+    static func read(_ path: String, what: String) throws(ConfigurationError) -> TOMLSection {
+        let bytes: [UInt8]
+        do {
+            bytes = try PosixFS.read(path)
+        } catch {
+            throw ConfigurationError("cannot read \(what) \(path): \(error.description)")
+        }
+        do {
+            return TOMLSection(try TOMLReader.parse(bytes), name: "", file: path)
+        } catch {
+            throw ConfigurationError("\(path): \(error.description)")
+        }
     }
 
     func string(_ key: String) throws(ConfigurationError) -> String? {
         read.insert(key)
         guard let value = table[key] else { return nil }
-        guard let text = value.string else { throw ConfigurationError("\(location(key)) must be a string") }
+        guard case .string(let text) = value else { throw ConfigurationError("\(location(key)) must be a string in double quotes, not \(value.kindName)") }
         return text
     }
 
     func strings(_ key: String) throws(ConfigurationError) -> [String]? {
         read.insert(key)
         guard let value = table[key] else { return nil }
-        if let text = value.string { return [text] }
-        guard let array = value.array else { throw ConfigurationError("\(location(key)) must be a string or an array of strings") }
+        if case .string(let text) = value { return [text] }
+        guard case .array(let array) = value, !array.ofTables else {
+            throw ConfigurationError("\(location(key)) must be a string or an array of strings, not \(value.kindName)")
+        }
         var out: [String] = []
-        for item in array {
-            guard let text = item.string else { throw ConfigurationError("\(location(key)) must hold only strings") }
+        for item in array.items {
+            guard case .string(let text) = item else { throw ConfigurationError("\(location(key)) must hold only strings, not \(item.kindName)") }
             out.append(text)
         }
         return out
@@ -41,7 +59,7 @@ final class TOMLSection {
     func bool(_ key: String) throws(ConfigurationError) -> Bool? {
         read.insert(key)
         guard let value = table[key] else { return nil }
-        guard let flag = value.bool else { throw ConfigurationError("\(location(key)) must be true or false") }
+        guard case .boolean(let flag) = value else { throw ConfigurationError("\(location(key)) must be true or false, not \(value.kindName)") }
         return flag
     }
 
@@ -49,15 +67,21 @@ final class TOMLSection {
     func date(_ key: String) throws(ConfigurationError) -> CivilDate? {
         read.insert(key)
         guard let value = table[key] else { return nil }
-        if let date = value.date, let day = CivilDate(year: Int(date.year), month: Int(date.month), day: Int(date.day)) { return day }
-        if let text = value.string, let day = CivilDate(iso: text) { return day }
+        if case .dateTime(let d) = value, !d.hasTime, let y = d.year, let m = d.month, let day = d.day,
+            let date = CivilDate(year: y, month: m, day: day)
+        {
+            return date
+        }
+        if case .string(let text) = value, let day = CivilDate(iso: text) { return day }
         throw ConfigurationError("\(location(key)) must be a date such as 2025-06-01")
     }
 
     func int(_ key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
         read.insert(key)
         guard let value = table[key] else { return nil }
-        guard let number = value.int else { throw ConfigurationError("\(location(key)) must be a whole number") }
+        guard case .integer(let wide) = value, let number = Int(exactly: wide) else {
+            throw ConfigurationError("\(location(key)) must be a whole number, not \(value.kindName)")
+        }
         guard range.contains(number) else {
             throw ConfigurationError("\(location(key)) is \(number); it must be between \(range.lowerBound) and \(range.upperBound)")
         }
@@ -67,8 +91,9 @@ final class TOMLSection {
     func section(_ key: String) throws(ConfigurationError) -> TOMLSection? {
         read.insert(key)
         guard let value = table[key] else { return nil }
-        guard let sub = value.table else { throw ConfigurationError("\(location(key)) must be a table") }
-        return TOMLSection(sub, name: name.isEmpty ? key : "\(name).\(key)", file: file)
+        guard case .table(let sub) = value else { throw ConfigurationError("\(location(key)) must be a table, not \(value.kindName)") }
+        let shown = TOMLKeyQuoting.display(key)
+        return TOMLSection(sub, name: name.isEmpty ? shown : "\(name).\(shown)", file: file)
     }
 
     var keys: [String] { table.keys }

@@ -70,12 +70,12 @@ struct Doctor {
     }
 
     private func fonts() -> [Check] {
-        ["IPAexMincho", "IPAexGothic", "DejaVu Sans Mono", "Noto Sans CJK JP"].map { family in
+        ["IPAexMincho", "IPAexGothic", "IPAmjMincho", "Noto Serif CJK JP", "Noto Sans CJK JP"].map { family in
             let matched = FontCheck.match(family)
             let ok = matched?.lowercased() == family.lowercased()
             return Check(
                 name: "font", ok: ok, detail: ok ? family : "\(family) not found (fontconfig offers \(matched ?? "nothing"))",
-                fix: ok ? nil : "apt-get install -y fonts-ipaexfont fonts-noto-cjk fonts-dejavu-core (scripts/setup does)")
+                fix: ok ? nil : "apt-get install -y fonts-ipaexfont fonts-ipamj-mincho fonts-noto-cjk (scripts/setup does)")
         }
     }
 

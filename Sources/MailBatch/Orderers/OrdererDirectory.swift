@@ -1,5 +1,4 @@
 import OrdererData
-import TOMLKit
 
 /// The orderers mailbatch knows: the shipped directory with the operator's overrides applied.
 struct OrdererDirectory: Sendable {
@@ -12,24 +11,11 @@ struct OrdererDirectory: Sendable {
             throw ConfigurationError("the shipped orderer directory (orderers.toml) is missing next to the mailbatch binary; reinstall it")
         }
         var orderers: [String: Orderer] = [:]
-        try OrdererFileParser.apply(try parse(shipped), file: shipped, to: &orderers, overrides: false)
+        try OrdererFileParser.apply(try TOMLSection.read(shipped, what: "the shipped orderer directory"), to: &orderers, overrides: false)
         if let overrides {
-            try OrdererFileParser.apply(try parse(overrides), file: overrides, to: &orderers, overrides: true)
+            try OrdererFileParser.apply(try TOMLSection.read(overrides, what: "the orderer file"), to: &orderers, overrides: true)
         }
         return OrdererDirectory(orderers: orderers)
-    }
-
-    private static func parse(_ path: String) throws(ConfigurationError) -> TOMLTable {
-        guard let bytes = try? PosixFS.read(path), let text = String(validating: bytes, as: UTF8.self) else {
-            throw ConfigurationError("cannot read the orderer file \(path)")
-        }
-        do {
-            return try TOMLTable(string: TOMLBareKeys.quoted(text))
-        } catch let error as TOMLParseError {
-            throw ConfigurationError("\(path): line \(error.source.begin.line): \(error.description)")
-        } catch {
-            throw ConfigurationError("\(path): \(error)")
-        }
     }
 
     /// Orderers sorted by prefecture (national first), then by name.

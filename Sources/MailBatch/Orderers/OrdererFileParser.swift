@@ -1,32 +1,28 @@
-import TOMLKit
-
 /// Reads orderer tables, from the shipped directory or from an operator's override file; both use
 /// the same keys (see the head of `Sources/OrdererData/orderers.toml`).
 enum OrdererFileParser {
     /// Applies the tables of `table` onto `existing`. In an override file a table must name an orderer
     /// already known, unless it says `new = true`; a misspelt name is an error, not a new orderer.
-    static func apply(_ table: TOMLTable, file: String, to existing: inout [String: Orderer], overrides: Bool) throws(ConfigurationError) {
-        for name in table.keys.sorted() {
-            guard let value = table[name], let sub = value.table else {
-                throw ConfigurationError("\(file): \"\(name)\" must be a table such as [\(name)]")
-            }
-            let section = TOMLSection(sub, name: name, file: file)
+    static func apply(_ file: TOMLSection, to existing: inout [String: Orderer], overrides: Bool) throws(ConfigurationError) {
+        for name in file.keys.sorted() {
+            guard let section = try file.section(name) else { continue }
+            let header = "[\(section.name)]"
             let isNew = try section.bool("new") ?? !overrides
             var orderer: Orderer
             if let known = existing[name] {
                 guard !isNew || !overrides else {
-                    throw ConfigurationError("\(file): [\(name)] says new = true but \(name) is already in the directory; remove `new`")
+                    throw ConfigurationError("\(file.file): \(header) says new = true but \(name) is already in the directory; remove `new`")
                 }
                 orderer = known
             } else {
                 guard isNew else {
                     throw ConfigurationError(
-                        "\(file): [\(name)] is not an orderer in the directory (see `mailbatch orderers`); check the name, or add new = true to define a new orderer"
+                        "\(file.file): \(header) is not an orderer in the directory (see `mailbatch orderers`); check the name, or add new = true to define a new orderer"
                     )
                 }
                 orderer = Orderer(name: name)
             }
-            try read(section, into: &orderer, file: file)
+            try read(section, into: &orderer, file: file.file)
             if !overrides { orderer.source = try section.string("source") ?? "table" }
             try section.rejectUnknownKeys()
             existing[name] = orderer
@@ -34,17 +30,18 @@ enum OrdererFileParser {
     }
 
     private static func read(_ s: TOMLSection, into o: inout Orderer, file: String) throws(ConfigurationError) {
+        let header = "[\(s.name)]"
         if let prefecture = try s.string("prefecture") { o.prefecture = prefecture }
         if let title = try s.string("title") { o.title = title }
         if let adopted = try s.string("adopted") {
             guard let date = CivilDate(iso: adopted + "-01") else {
-                throw ConfigurationError("\(file): [\(o.name)] adopted = \"\(adopted)\" must be a month such as \"2024-10\"")
+                throw ConfigurationError("\(file): \(header) adopted = \"\(adopted)\" must be a month such as \"2024-10\"")
             }
             o.adopted = date
         }
         if let basis = try s.string("basis") {
             guard let value = Orderer.Basis(rawValue: basis) else {
-                throw ConfigurationError("\(file): [\(o.name)] basis = \"\(basis)\" must be \"contract\" or \"public_notice\"")
+                throw ConfigurationError("\(file): \(header) basis = \"\(basis)\" must be \"contract\" or \"public_notice\"")
             }
             o.basis = value
         }
@@ -56,7 +53,7 @@ enum OrdererFileParser {
             for method in methods {
                 guard let value = Orderer.Submission(rawValue: method) else {
                     let known = Orderer.Submission.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-                    throw ConfigurationError("\(file): [\(o.name)] submission \"\(method)\" is not one of \(known)")
+                    throw ConfigurationError("\(file): \(header) submission \"\(method)\" is not one of \(known)")
                 }
                 parsed.append(value)
             }
@@ -65,7 +62,7 @@ enum OrdererFileParser {
         if let department = try s.string("department") { o.department = department }
         if let printout = try s.string("certificate_printout") {
             guard let value = Orderer.CertificatePrintout(rawValue: printout) else {
-                throw ConfigurationError("\(file): [\(o.name)] certificate_printout = \"\(printout)\" must be \"submit\" or \"not_accepted\"")
+                throw ConfigurationError("\(file): \(header) certificate_printout = \"\(printout)\" must be \"submit\" or \"not_accepted\"")
             }
             o.certificatePrintout = value
         }
@@ -73,14 +70,14 @@ enum OrdererFileParser {
         if let instructions = try s.string("instructions") { o.instructions = instructions }
         if let emails = try s.strings("email") {
             for email in emails where !EmailAddress.isPlainAddrSpec(email) {
-                throw ConfigurationError("\(file): [\(o.name)] email \"\(email)\" is not a plain e-mail address (local@domain)")
+                throw ConfigurationError("\(file): \(header) email \"\(email)\" is not a plain e-mail address (local@domain)")
             }
             o.emails = emails
             if !o.submission.contains(.email) { o.submission.insert(.email, at: 0) }
         }
         if let subject = try s.string("subject") {
             guard !subject.contains(where: { $0 == "\n" || $0 == "\r" }) else {
-                throw ConfigurationError("\(file): [\(o.name)] subject must be one line")
+                throw ConfigurationError("\(file): \(header) subject must be one line")
             }
             o.subject = subject
         }
