@@ -95,7 +95,9 @@ struct TOMLReaderTests {
         #expect(int(value(t, "a", "b", "c", "x")) == 1 && int(value(t, "a", "y")) == 2)
         if case .array(let products)? = value(t, "products") {
             #expect(products.ofTables && products.items.count == 2)
-            if case .table(let second) = products.items[1] { #expect(int(second["detail"].flatMap { if case .table(let d) = $0 { d["z"] } else { nil } }) == 3) }
+            if case .table(let second) = products.items[1] {
+                #expect(int(second["detail"].flatMap { if case .table(let d) = $0 { d["z"] } else { nil } }) == 3)
+            }
         } else {
             Issue.record("array of tables")
         }
@@ -160,7 +162,12 @@ struct TOMLReaderTests {
     @Test("bytes that are not UTF-8 are refused where they stand")
     func notUTF8() {
         for bytes in [[0x61, 0x3D, 0x22, 0x82, 0xA0, 0x22], [0x61, 0x3D, 0x22, 0xC0, 0xAF, 0x22], [0x61, 0x3D, 0x22, 0xED, 0xA0, 0x80, 0x22]] as [[UInt8]] {
-            #expect(throws: TOMLSyntaxError(line: 1, column: 4, message: "the file is not UTF-8 text (byte 0x\(String(bytes[3], radix: 16, uppercase: true)) here): save it as UTF-8 (Shift_JIS is not read)")) {
+            #expect(
+                throws: TOMLSyntaxError(
+                    line: 1, column: 4,
+                    message:
+                        "the file is not UTF-8 text (byte 0x\(String(bytes[3], radix: 16, uppercase: true)) here): save it as UTF-8 (Shift_JIS is not read)")
+            ) {
                 try TOMLReader.parse(bytes)
             }
         }

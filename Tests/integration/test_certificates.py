@@ -200,3 +200,34 @@ def test_signing_key_must_be_owner_only(signed):
     assert result.returncode == 2
     assert "chmod 600" in result.stderr
     assert ws.listdir("incoming") == ["b.json"]
+
+
+def test_a_key_made_by_openssl_signs_and_its_public_half_verifies(workspace):
+    """PEM through swift-crypto: an OpenSSL key (PKCS#8) is read as it is; OpenSSL's public key checks it."""
+    ws = workspace
+    private = os.path.join(ws.path, "openssl-key.pem")
+    public = os.path.join(ws.path, "openssl-key.pub.pem")
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", private], check=True)
+    os.chmod(private, 0o600)
+    subprocess.run(["openssl", "pkey", "-in", private, "-pubout", "-out", public], check=True)
+    with open(ws.config, "a") as fh:
+        fh.write(f'\n[signing]\nprivate_key_file = "{private}"\n')
+    ws.drop("a.json", sample_record())
+    assert ws.run("run").returncode == 0
+    path = os.path.join(ws.contract("R07-4621-000123"), "certificate.json")
+    checked = ws.run("verify", "--file", path, "--public-key", public)
+    assert checked.returncode == 0 and "valid" in checked.stdout, checked.stderr
+
+
+def test_a_broken_signing_key_issues_nothing(workspace):
+    ws = workspace
+    private = os.path.join(ws.path, "broken.pem")
+    with open(private, "w") as fh:
+        fh.write("-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI\n-----END PRIVATE KEY-----\n")
+    os.chmod(private, 0o600)
+    with open(ws.config, "a") as fh:
+        fh.write(f'\n[signing]\nprivate_key_file = "{private}"\n')
+    ws.drop("a.json", sample_record())
+    result = ws.run("run")
+    assert result.returncode == 2 and "is not an Ed25519 private key" in result.stderr, result.stderr
+    assert ws.listdir("contracts") == [] and ws.listdir("incoming") == ["a.json"]

@@ -36,7 +36,7 @@ struct Intake: Sendable {
     /// A name that is not UTF-8 or holds a control character cannot be shown or logged safely:
     /// the entry is renamed to a safe name in `rejected/`, and the note gives the original bytes.
     private func rejectName(_ raw: [UInt8]) throws(FileSystemError) -> Claim {
-        let hex = raw.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        let hex = raw.hexString
         let safe = spool.freeName("unreadable-name-\(hex.prefix(32)).json", in: spool.rejected)
         let note = SpoolNotes.rejection(
             file: safe,

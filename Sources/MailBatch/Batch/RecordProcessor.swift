@@ -51,7 +51,7 @@ struct RecordProcessor: Sendable {
         let problems = IssuanceChecks.problems(record, today: today, branches: issuer.builder.configuration.branches)
         guard problems.isEmpty else { return try reject(name, RecordRejection(problems)) }
 
-        let normalized = Array(SpoolJSON.encode(record))
+        let normalized = Array(try SpoolJSON.encode(record))
         let folder = ContractFolder(path: spool.contractFolder(record.contractNumber))
         if PosixFS.exists(folder.path) {
             return try handleExisting(name, record, normalized, folder, completeIfUnqueued: true)

@@ -1,4 +1,4 @@
-/// The tally of one `mailbatch run`, turned into the summary and the exit code (DESIGN §3).
+/// The tally of one `mailbatch run`, turned into the summary and the exit code (README: Exit codes).
 struct RunReport: Sendable {
     var issued = 0
     var completed = 0
@@ -49,18 +49,5 @@ struct RunReport: Sendable {
         for warning in warnings { text += "warning: \(warning)\n" }
         if let stop = stoppedBy { text += "stopped early: \(stop)\n" }
         return text
-    }
-}
-
-enum ExitCodes {
-    static let success: Int32 = 0
-    static let attention: Int32 = 1
-    static let usage: Int32 = 2
-    static let temporary: Int32 = 75
-}
-
-extension String {
-    func padding(toLength length: Int) -> String {
-        count >= length ? self : self + String(repeating: " ", count: length - count)
     }
 }

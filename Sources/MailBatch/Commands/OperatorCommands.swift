@@ -11,7 +11,7 @@ struct StatusCommand: ParsableCommand {
         let configuration = try options.loadConfiguration()
         let inventory = try SpoolInventory.take(configuration.spool)
         if json {
-            print(String(decoding: SpoolJSON.encode(inventory), as: UTF8.self), terminator: "")
+            print(String(decoding: try SpoolJSON.encode(inventory), as: UTF8.self), terminator: "")
         } else {
             print(inventory.text, terminator: "")
         }

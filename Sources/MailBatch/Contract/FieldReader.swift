@@ -127,9 +127,3 @@ struct FieldReader {
         return cleaned.count > 40 ? String(cleaned.prefix(40)) + "…" : cleaned
     }
 }
-
-extension String {
-    func leftPadded(to width: Int, with pad: Character = "0") -> String {
-        count >= width ? self : String(repeating: pad, count: width - count) + self
-    }
-}

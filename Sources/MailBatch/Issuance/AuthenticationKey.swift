@@ -36,7 +36,6 @@ struct AuthenticationKey: Sendable, Equatable {
 
     /// What the spool keeps to check a key later: SHA-256 over the contract number and the key.
     func digest(contractNumber: String) -> String {
-        let hash = SHA256.hash(data: Array("\(contractNumber):\(symbols)".utf8))
-        return "sha256:" + hash.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        SHA256Hex.labelled(Array("\(contractNumber):\(symbols)".utf8))
     }
 }

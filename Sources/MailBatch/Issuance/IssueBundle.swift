@@ -53,7 +53,12 @@ struct IssueBuilder: Sendable {
             certificate.revokedKeyDigests = (previous.revokedKeyDigests ?? []) + [previous.keyDigest]
             certificate.keyReissuedAt = JST.iso8601(epochSeconds: epochSeconds)
         }
-        let certificateJSON = signer?.key.map { CertificateSignature.sign(.from(certificate), with: $0) } ?? .from(certificate)
+        let certificateJSON: JSONValue
+        do {
+            certificateJSON = try CertificateSigner.document(certificate, signedBy: signer)
+        } catch {
+            throw Failure(description: "contract \(record.contractNumber): the certificate could not be written: \(error)")
+        }
         var facts = DocumentFacts(
             certificate: certificate, record: record, issuedOn: JST.components(epochSeconds: epochSeconds).date, key: key.grouped,
             office: configuration.branches.office(record.branch) ?? configuration.branches.standard, viewerURL: configuration.viewerURL)

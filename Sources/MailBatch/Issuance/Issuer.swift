@@ -63,11 +63,3 @@ struct Issuer: Sendable {
         return final
     }
 }
-
-/// The OS user running mailbatch, for the contract's history.
-enum ProcessUser {
-    static var name: String {
-        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
-        return "uid \(geteuid())"
-    }
-}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The MIME pieces a Japanese business mail needs, written by hand because no listed library gets
 /// them all right: RFC 2047 B-words folded at character boundaries, RFC 2231 parameters, base64 at
 /// 76 columns, and CRLF everywhere. Nothing from input can put a CR or LF into a header.
@@ -154,19 +156,10 @@ enum MIMEEncoder {
 
     // MARK: Bodies
 
-    /// Base64 wrapped at 76 columns, each line ending in CRLF.
+    /// Base64 wrapped at 76 columns, each line ending in CRLF (the last one too).
     static func base64Lines(_ bytes: some Collection<UInt8>) -> String {
-        let encoded = Array(base64(bytes).utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(encoded.count + encoded.count / 76 * 2 + 2)
-        var i = 0
-        while i < encoded.count {
-            let end = min(i + 76, encoded.count)
-            out += encoded[i..<end]
-            out += [0x0D, 0x0A]
-            i = end
-        }
-        return String(decoding: out, as: UTF8.self)
+        guard !bytes.isEmpty else { return "" }
+        return Data(bytes).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]) + crlf
     }
 
     /// Text with every line ending made CRLF.
@@ -190,26 +183,5 @@ enum MIMEEncoder {
         return out
     }
 
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    static func base64(_ input: some Collection<UInt8>) -> String {
-        let bytes = Array(input)
-        var out = [UInt8]()
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i + 3 <= bytes.count {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)]]
-            i += 3
-        }
-        let rest = bytes.count - i
-        if rest == 1 {
-            let n = UInt32(bytes[i]) << 16
-            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], UInt8(ascii: "="), UInt8(ascii: "=")]
-        } else if rest == 2 {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
-            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], UInt8(ascii: "=")]
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func base64(_ input: some Collection<UInt8>) -> String { Data(input).base64EncodedString() }
 }

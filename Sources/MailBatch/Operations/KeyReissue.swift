@@ -72,8 +72,7 @@ struct KeyReissue {
         revoked.state = "revoked"
         revoked.revokedAt = JST.iso8601(epochSeconds: now())
         revoked.revocationReason = reason
-        let key = try configuration.loadSigner()?.key
-        let json = key.map { CertificateSignature.sign(.from(revoked), with: $0) } ?? .from(revoked)
+        let json = try CertificateSigner.document(revoked, signedBy: try configuration.loadSigner())
         try spool.write(json.pretty, to: folder.certificate)
         var done: [String] = []
         for file in try PosixFS.list(spool.outbox) where file.hasPrefix(number + ".") && file.hasSuffix(".json") {

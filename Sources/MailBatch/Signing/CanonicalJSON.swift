@@ -1,3 +1,5 @@
+import Glibc
+
 /// JSON written the same way every time: keys sorted by their UTF-8 bytes, no insignificant white
 /// space, strings escaping only `"`, `\` and control characters. What a signature covers must not
 /// depend on how an encoder happens to format. (Python: `json.dumps(v, sort_keys=True,
@@ -94,8 +96,12 @@ extension JSONValue {
     }
 
     /// The JSON form of any Encodable, as a JSONValue (via Foundation's encoder and the strict parser).
-    static func from(_ value: some Encodable) -> JSONValue {
-        let data = SpoolJSON.encode(value)
-        return (try? StrictJSONParser.parse(Array(data))) ?? .null
+    static func from(_ value: some Encodable) throws(FileSystemError) -> JSONValue {
+        let data = try SpoolJSON.encode(value)
+        do {
+            return try StrictJSONParser.parse(Array(data))
+        } catch {
+            throw FileSystemError("read back the JSON of", "a \(type(of: value)) (\(error.description))", code: EINVAL)
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// The signature on `certificate.json`. It signs a manifest of per-field digests rather than the
 /// file itself, so that a verifier can say not only "altered" but which field was changed. The key
@@ -11,7 +12,7 @@ enum CertificateSignature {
     static let algorithm = "Ed25519"
 
     private static func digest(_ value: JSONValue) -> String {
-        "sha256:" + SHA256.hash(data: Array(value.canonical.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        SHA256Hex.labelled(Array(value.canonical.utf8))
     }
 
     private static func manifest(of document: JSONValue) -> [String: JSONValue] {
@@ -26,14 +27,24 @@ enum CertificateSignature {
         Array(JSONValue.object(["algorithm": .string(algorithm), "key_id": .string(keyID), "fields": .object(fields)]).canonical.utf8)
     }
 
+    /// Why a certificate could not be signed: it is then not issued at all, never issued unsigned.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
     /// The document with its `signature` member (any earlier one replaced).
-    static func sign(_ document: JSONValue, with key: Curve25519.Signing.PrivateKey) -> JSONValue {
-        guard case .object(var members) = document else { return document }
+    static func sign(_ document: JSONValue, with key: Curve25519.Signing.PrivateKey) throws(Failure) -> JSONValue {
+        guard case .object(var members) = document else { throw Failure(description: "only a JSON object can be signed") }
         members["signature"] = nil
         let unsigned = JSONValue.object(members)
         let keyID = SigningKeyFile.keyID(key.publicKey)
         let fields = manifest(of: unsigned)
-        let signature = (try? key.signature(for: signedPart(keyID: keyID, fields: fields))).map { Array($0) } ?? []
+        let signature: [UInt8]
+        do {
+            signature = Array(try key.signature(for: signedPart(keyID: keyID, fields: fields)))
+        } catch {
+            throw Failure(description: "Ed25519 signing failed: \(error)")
+        }
         members["signature"] = .object([
             "algorithm": .string(algorithm), "key_id": .string(keyID), "fields": .object(fields),
             "value": .string(MIMEEncoder.base64(signature)),
@@ -47,7 +58,7 @@ enum CertificateSignature {
         guard case .object(let members) = document, case .object(let signature)? = members["signature"],
             case .string(let value)? = signature["value"]
         else { return nil }
-        let hex = SHA256.hash(data: Array(value.utf8)).prefix(8).map { String($0, radix: 16, uppercase: true).leftPadded(to: 2) }.joined()
+        let hex = SHA256Hex.of(Array(value.utf8)).prefix(16).uppercased()
         return stride(from: 0, to: 16, by: 4).map { i in String(hex.dropFirst(i).prefix(4)) }.joined(separator: " ")
     }
 
@@ -80,7 +91,7 @@ enum CertificateSignature {
         guard let block = members.removeValue(forKey: "signature") else { return .unsigned }
         guard case .object(let signature) = block, signature["algorithm"] == .string(algorithm),
             case .string(let keyID)? = signature["key_id"], case .object(let fields)? = signature["fields"],
-            case .string(let value)? = signature["value"], let bytes = Base64.decode(value)
+            case .string(let value)? = signature["value"], let bytes = Data(base64Encoded: value)
         else { return .malformed("the signature block is incomplete") }
         guard keyID == SigningKeyFile.keyID(key) else { return .otherKey(keyID) }
         guard key.isValidSignature(bytes, for: signedPart(keyID: keyID, fields: fields)) else { return .badSignature }

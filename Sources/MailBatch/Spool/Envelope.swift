@@ -38,21 +38,9 @@ struct Envelope: Sendable, Codable, Equatable {
     /// The outbox file name: `R07-4621-000123.contractor.json`.
     var fileName: String { "\(contractNumber).\(role).json" }
 
-    func encoded() -> [UInt8] { Array(SpoolJSON.encode(self)) }
+    func encoded() throws(FileSystemError) -> [UInt8] { Array(try SpoolJSON.encode(self)) }
 
     static func decode(_ bytes: [UInt8]) throws -> Envelope {
         try JSONDecoder().decode(Envelope.self, from: Data(bytes))
-    }
-}
-
-/// The JSON form of every file mailbatch writes: sorted keys, UTF-8 unescaped, a final newline.
-enum SpoolJSON {
-    static func encode(_ value: some Encodable) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        // Every type written here is plain data; encoding it cannot fail.
-        var data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        data.append(0x0A)
-        return data
     }
 }

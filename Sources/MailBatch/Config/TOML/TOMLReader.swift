@@ -286,7 +286,8 @@ struct TOMLReader {
             case let c?:
                 let found = position(of: i)
                 throw error(
-                    at: start, "the array of `\(name)` is not closed with `]`: expected `,` or `]` at line \(found.line), column \(found.column), found \(describe(c))")
+                    at: start,
+                    "the array of `\(name)` is not closed with `]`: expected `,` or `]` at line \(found.line), column \(found.column), found \(describe(c))")
             }
         }
     }
