@@ -21,19 +21,13 @@ struct MailBatch: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let failure as CommandFailure {
-            FileHandleStderr.write("mailbatch: \(failure.message)\n")
-            Glibc.exit(failure.code)
-        } catch let failure as ConfigurationError {
-            FileHandleStderr.write("mailbatch: configuration error: \(failure.description)\n")
-            Glibc.exit(ExitCodes.usage)
-        } catch let failure as FileSystemError {
-            FileHandleStderr.write("mailbatch: \(failure.description)\n")
-            Glibc.exit(ExitCodes.temporary)
         } catch {
-            // DESIGN §3: usage errors exit 2 (ArgumentParser's own default is 64).
-            let code = exitCode(for: error)
-            if code == .validationFailure {
+            if let (message, code) = ErrorExit.map(error) {
+                FileHandleStderr.write("mailbatch: \(message)\n")
+                Glibc.exit(code)
+            }
+            // Usage errors exit 2 as the README promises (ArgumentParser's own default is 64).
+            if exitCode(for: error) == .validationFailure {
                 FileHandleStderr.write(fullMessage(for: error) + "\n")
                 Glibc.exit(ExitCodes.usage)
             }

@@ -17,7 +17,8 @@ struct BatchRun: Sendable {
     var stages = StageTimer()
 
     enum Failure: Error {
-        case locked
+        /// Another run holds the lock file named.
+        case locked(String)
         case spool(FileSystemError)
         case configuration(String)
     }
@@ -31,7 +32,7 @@ struct BatchRun: Sendable {
             lock = try SpoolLock(path: spool.lockFile)
         } catch {
             switch error {
-            case .heldByAnotherRun: throw .locked
+            case .heldByAnotherRun(let path): throw .locked(path)
             case .system(let fs): throw .spool(fs)
             }
         }

@@ -12,12 +12,8 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Log debug detail.")
     var verbose = false
 
-    func loadConfiguration() throws -> Configuration {
-        do {
-            return try ConfigurationLoader.load(path: config ?? ConfigurationLoader.defaultPath())
-        } catch {
-            throw CommandFailure(message: "configuration error: \(error.description)", code: ExitCodes.usage)
-        }
+    func loadConfiguration() throws(ConfigurationError) -> Configuration {
+        try ConfigurationLoader.load(path: config ?? ConfigurationLoader.defaultPath())
     }
 
     func makeLogger() -> Logger {

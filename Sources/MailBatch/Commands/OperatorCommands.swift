@@ -46,17 +46,13 @@ struct ResendCommand: ParsableCommand {
         commandName: "resend", abstract: "Queue a contract's notification(s) again, exactly as issued; the next run sends them.")
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The 保証契約番号.") var contractNumber: String
-    @Option(help: "contractor, orderer or all.") var to: String = "all"
+    @Option(help: "Which notification.") var to: Requeue.Target = .all
     @Option(help: "Send to this corrected address instead of the original To.") var address: String?
-
-    func validate() throws {
-        guard Requeue.Target(rawValue: to) != nil else { throw ValidationError("--to must be contractor, orderer or all") }
-    }
 
     func run() throws {
         let configuration = try options.loadConfiguration()
         let lines = try withSpoolLock(configuration.spool) {
-            try Requeue(spool: configuration.spool).resend(contractNumber, to: Requeue.Target(rawValue: to)!, address: address)
+            try Requeue(spool: configuration.spool).resend(contractNumber, to: to, address: address)
         }
         for line in lines { print(line) }
     }
@@ -83,23 +79,6 @@ struct RetryCommand: ParsableCommand {
 
 /// Runs a change to the spool while holding the run lock, so it never races a `mailbatch run`.
 func withSpoolLock<T>(_ spool: Spool, _ body: () throws -> T) throws -> T {
-    let lock: SpoolLock
-    do {
-        lock = try SpoolLock(path: spool.lockFile)
-    } catch SpoolLock.Failure.heldByAnotherRun {
-        throw CommandFailure(message: "a mailbatch run holds \(spool.lockFile); try again when it has finished", code: ExitCodes.temporary)
-    }
-    return try withExtendedLifetime(lock) {
-        do {
-            return try body()
-        } catch let failure as Requeue.Failure {
-            throw CommandFailure(message: failure.description, code: ExitCodes.attention)
-        } catch let failure as KeyReissue.Failure {
-            throw CommandFailure(message: failure.description, code: ExitCodes.attention)
-        } catch let failure as IssueBuilder.Failure {
-            throw CommandFailure(message: failure.description, code: ExitCodes.usage)
-        } catch let failure as TemplateLibrary.Failure {
-            throw CommandFailure(message: failure.description, code: ExitCodes.usage)
-        }
-    }
+    let lock = try SpoolLock(path: spool.lockFile)
+    return try withExtendedLifetime(lock) { try body() }
 }

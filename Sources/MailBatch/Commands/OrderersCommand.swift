@@ -8,12 +8,7 @@ struct OrderersCommand: ParsableCommand {
         defaultSubcommand: List.self)
 
     static func loadDirectory(_ options: GlobalOptions) throws -> OrdererDirectory {
-        let configuration = try options.loadConfiguration()
-        do {
-            return try OrdererDirectory.load(overrides: configuration.orderersFile)
-        } catch {
-            throw CommandFailure(message: "configuration error: \(error.description)", code: ExitCodes.usage)
-        }
+        try OrdererDirectory.load(overrides: try options.loadConfiguration().orderersFile)
     }
 
     struct List: ParsableCommand {
@@ -48,22 +43,14 @@ struct OrderersCommand: ParsableCommand {
             abstract: "Decide whether a hypothetical project would be delivered electronically, and why.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The orderer's name, e.g. 日田市.") var name: String
-        @Option(help: "works or consulting.") var category: String = "works"
-        @Option(name: .customLong("contract-on"), help: "The initial contract date (YYYY-MM-DD).") var contractOn: String?
-        @Option(name: .customLong("public-notice-on"), help: "The public-notice date (YYYY-MM-DD).") var publicNoticeOn: String?
-
-        func validate() throws {
-            guard ContractRecord.Category(rawValue: category) != nil else { throw ValidationError("--category must be works or consulting") }
-            for date in [contractOn, publicNoticeOn].compactMap({ $0 }) where CivilDate(iso: date) == nil {
-                throw ValidationError("\(date) is not a date in the form YYYY-MM-DD")
-            }
-        }
+        @Option(help: "The project's category.") var category: ContractRecord.Category = .works
+        @Option(name: .customLong("contract-on"), help: "The initial contract date (YYYY-MM-DD).") var contractOn: CivilDate?
+        @Option(name: .customLong("public-notice-on"), help: "The public-notice date (YYYY-MM-DD).") var publicNoticeOn: CivilDate?
 
         func run() throws {
             let directory = try OrderersCommand.loadDirectory(options)
             let decision = Eligibility.decide(
-                orderer: name, category: ContractRecord.Category(rawValue: category)!, contractOn: contractOn.flatMap(CivilDate.init(iso:)),
-                publicNoticeOn: publicNoticeOn.flatMap(CivilDate.init(iso:)), in: directory)
+                orderer: name, category: category, contractOn: contractOn, publicNoticeOn: publicNoticeOn, in: directory)
             switch decision {
             case .eligible(let orderer):
                 print("electronic: \(orderer.name) takes 電子保証 for this project")

@@ -16,26 +16,13 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let configuration = try options.loadConfiguration()
         let logger = options.makeLogger()
-        let report: RunReport
-        do {
-            var batch = BatchRun(configuration: configuration, logger: logger)
-            batch.showProgress = !options.quiet
-            report = try batch.run()
-            if let stats {
-                var seconds = batch.stages.seconds
-                seconds["write"] = max(0, (seconds["issue"] ?? 0) - (seconds["render"] ?? 0) - (seconds["compose"] ?? 0))
-                try? PosixFS.writeAtomically(
-                    Array(String(decoding: SpoolJSON.encode(seconds), as: UTF8.self).utf8), to: stats, tempFolder: PosixFS.parentPath(stats))
-            }
-        } catch {
-            switch error {
-            case .locked:
-                throw CommandFailure(message: "another mailbatch run holds \(configuration.spool.lockFile); try again later", code: ExitCodes.temporary)
-            case .spool(let fs):
-                throw CommandFailure(message: "spool error: \(fs.description)", code: ExitCodes.temporary)
-            case .configuration(let message):
-                throw CommandFailure(message: "configuration error: \(message)", code: ExitCodes.usage)
-            }
+        var batch = BatchRun(configuration: configuration, logger: logger)
+        batch.showProgress = !options.quiet
+        let report = try batch.run()
+        if let stats {
+            var seconds = batch.stages.seconds
+            seconds["write"] = max(0, (seconds["issue"] ?? 0) - (seconds["render"] ?? 0) - (seconds["compose"] ?? 0))
+            try? PosixFS.writeAtomically(Array(try SpoolJSON.encode(seconds)), to: stats, tempFolder: PosixFS.parentPath(stats))
         }
         if !(options.quiet && report.isQuiet) {
             print(report.summary(spool: configuration.spool), terminator: "")

@@ -6,6 +6,11 @@ struct Certificate: Sendable, Codable, Equatable {
     /// of the signed manifest and of the copy the orderer receives.
     static let credentialMembers: Set<String> = ["key_digest", "revoked_key_digests"]
 
+    /// Whether the certificate stands; `revoke` ends it for good.
+    enum State: String, Sendable, Codable {
+        case valid, revoked
+    }
+
     struct Obligee: Sendable, Codable, Equatable {
         let name: String
         let title: String
@@ -51,8 +56,7 @@ struct Certificate: Sendable, Codable, Equatable {
     let project: Project
     let guarantee: Guarantee
     var keyDigest: String
-    /// `valid` or `revoked`.
-    var state: String
+    var state: State
     /// Digests of keys replaced by `reissue-key`: verify refuses them and says so.
     var revokedKeyDigests: [String]?
     var keyReissuedAt: String?
@@ -90,7 +94,7 @@ struct Certificate: Sendable, Codable, Equatable {
             contractAmount: p.contractAmount)
         guarantee = Guarantee(amount: record.guarantee.amount, period: record.guarantee.period)
         self.keyDigest = keyDigest
-        state = "valid"
+        state = .valid
     }
 }
 

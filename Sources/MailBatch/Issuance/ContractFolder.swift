@@ -13,8 +13,8 @@ struct ContractFolder: Sendable {
     /// Written once every message of the contract is in the outbox: the contract is fully handled.
     var queuedMarker: String { path + "/queued" }
 
-    func message(_ role: String) -> String { "\(messages)/\(role).eml" }
-    func envelope(_ role: String) -> String { "\(messages)/\(role).json" }
+    func message(_ role: MessageRole) -> String { "\(messages)/\(role).eml" }
+    func envelope(_ role: MessageRole) -> String { "\(messages)/\(role).json" }
 }
 
 extension ContractFolder {
@@ -30,7 +30,7 @@ extension ContractFolder {
         for message in bundle.messages {
             let envelope = Envelope(
                 messageID: message.mail.messageID, contractNumber: number, role: message.role, mailFrom: mailFrom,
-                recipients: message.mail.envelopeRecipients, messagePath: "contracts/\(number)/messages/\(message.role).eml",
+                recipients: message.mail.envelopeRecipients, messagePath: Spool.messagePath(number: number, file: "\(message.role).eml"),
                 queuedAt: epoch, nextAttemptAt: epoch, attempts: [])
             try PosixFS.writeNew(message.mail.rendered(), to: self.message(message.role), sync: true)
             try PosixFS.writeNew(envelope.encoded(), to: self.envelope(message.role), sync: true)

@@ -3,7 +3,7 @@
 /// writes it to a folder with a sample key.
 struct IssueBundle {
     struct Message {
-        let role: String
+        let role: MessageRole
         let mail: MailMessage
     }
 
@@ -84,7 +84,7 @@ struct IssueBuilder: Sendable {
         defer { stages.add("compose", StageTimer.nanoseconds() - composeStart) }
         do {
             let contractor = try composer.contractorMessage(facts, guide: guide, attachments: attachments, epochSeconds: epochSeconds)
-            messages.append(.init(role: "contractor", mail: contractor))
+            messages.append(.init(role: .contractor, mail: contractor))
             if guide.mailsOrderer {
                 let kinds: [DocumentKind] = guide.submitsPrintout ? [.keyNotice, .certificate] : [.keyNotice]
                 var forOrderer = attachments.enumerated().filter { kinds.contains(documents[$0.offset].kind) }.map(\.element)
@@ -93,7 +93,7 @@ struct IssueBuilder: Sendable {
                         filename: "電子証書データ_\(record.contractNumber).json", contentType: "application/json",
                         bytes: Array(certificateJSON.withoutCredentials.pretty.utf8)))
                 let mail = try composer.ordererMessage(facts, guide: guide, attachments: forOrderer, epochSeconds: epochSeconds)
-                messages.append(.init(role: "orderer", mail: mail))
+                messages.append(.init(role: .orderer, mail: mail))
             }
         } catch {
             throw Failure(description: error.description)

@@ -4,25 +4,25 @@ struct Preview {
     let configuration: Configuration
     var now: @Sendable () -> Int = { WallClock.epochSeconds() }
 
+    /// The input file cannot be previewed; the command reports it.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
     func render(file: String, into folder: String) throws -> [String] {
         let bytes: [UInt8]
         switch try PosixFS.readRegularFile(file, limit: ContractValidator.maximumFileSize) {
         case .bytes(let read): bytes = read
-        case .tooLarge(let size): throw CommandFailure(message: "\(file) is \(size) bytes; at most 1 MiB is accepted", code: ExitCodes.attention)
-        case .notRegularFile(let kind): throw CommandFailure(message: "\(file) is \(kind), not a regular file", code: ExitCodes.attention)
+        case .tooLarge(let size): throw Failure(description: "\(file) is \(size) bytes; at most 1 MiB is accepted")
+        case .notRegularFile(let kind): throw Failure(description: "\(file) is \(kind), not a regular file")
         }
         let record: ContractRecord
         do {
             record = try ContractValidator.validate(bytes)
         } catch {
-            throw CommandFailure(message: "\(file) is not a valid record:\n\(error.description)", code: ExitCodes.attention)
+            throw Failure(description: "\(file) is not a valid record:\n\(error.description)")
         }
-        let templates: TemplateLibrary
-        do {
-            templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
-        } catch {
-            throw CommandFailure(message: error.description, code: ExitCodes.usage)
-        }
+        let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
         let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
         var orderer = Orderer(name: record.orderer.name)
         switch Eligibility.decide(record, in: directory) {
@@ -35,13 +35,8 @@ struct Preview {
         for problem in IssuanceChecks.problems(record, today: today, branches: configuration.branches) {
             FileHandleStderr.write("note: \(file) would be rejected by a run today: \(problem.description)\n")
         }
-        let bundle: IssueBundle
-        do {
-            bundle = try IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner())
-                .build(record, orderer: orderer, key: IssueBuilder.sampleKey, epochSeconds: now(), sample: true)
-        } catch {
-            throw CommandFailure(message: "\(error)", code: ExitCodes.usage)
-        }
+        let bundle = try IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner())
+            .build(record, orderer: orderer, key: IssueBuilder.sampleKey, epochSeconds: now(), sample: true)
         try PosixFS.makeDirectory(folder)
         var written: [String] = []
         for document in bundle.documents {

@@ -4,7 +4,7 @@ struct MessageComposer {
     let templates: TemplateLibrary
 
     /// A Message-ID that is unique (random part) and stays with the stored message for every re-send.
-    static func messageID(contractNumber: String, role: String, domain: String) -> String {
+    static func messageID(contractNumber: String, role: MessageRole, domain: String) -> String {
         let random = UInt64.random(in: 0...UInt64.max)
         return "\(contractNumber).\(role).\(String(random, radix: 16).leftPadded(to: 16))@\(domain)"
     }
@@ -33,7 +33,7 @@ struct MessageComposer {
             subject: try templates.renderLine("contractor-subject", context),
             epochSeconds: epochSeconds,
             replyTo: replyTo(facts),
-            messageID: Self.messageID(contractNumber: c.contractNumber, role: "contractor", domain: domain),
+            messageID: Self.messageID(contractNumber: c.contractNumber, role: .contractor, domain: domain),
             textBody: try templates.render("contractor-body", context),
             attachments: attachments)
     }
@@ -62,7 +62,7 @@ struct MessageComposer {
             subject: subject,
             epochSeconds: epochSeconds,
             replyTo: replyTo(facts),
-            messageID: Self.messageID(contractNumber: c.contractNumber, role: "orderer", domain: domain),
+            messageID: Self.messageID(contractNumber: c.contractNumber, role: .orderer, domain: domain),
             textBody: try templates.render("orderer-body", context),
             attachments: attachments)
     }

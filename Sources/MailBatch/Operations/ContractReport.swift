@@ -6,9 +6,7 @@ struct ContractReport {
     let number: String
 
     func text() throws -> String {
-        guard let folder = spool.issuedContract(number) else {
-            throw CommandFailure(message: "no issued contract \(number) in \(spool.contracts)", code: ExitCodes.attention)
-        }
+        let folder = try spool.requireIssued(number)
         let certificate = try JSONDecoder().decode(Certificate.self, from: Data(PosixFS.read(folder.certificate)))
         let c = certificate
         var out = "保証契約番号: \(c.contractNumber)\n"
@@ -31,7 +29,7 @@ struct ContractReport {
             if let e = try? Envelope.decode(PosixFS.read("\(folder.sent)/\(file)")) { envelopes.append(("sent", e)) }
         }
         for (state, dir) in [("queued", spool.outbox), ("failed", spool.failed)] {
-            for file in try PosixFS.list(dir) where file.hasPrefix(number + ".") && file.hasSuffix(".json") {
+            for file in try spool.queueEntries(in: dir, of: number) {
                 if let e = try? Envelope.decode(PosixFS.read("\(dir)/\(file)")) { envelopes.append((state, e)) }
             }
         }

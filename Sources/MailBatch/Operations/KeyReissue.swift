@@ -14,16 +14,14 @@ struct KeyReissue {
     }
 
     private func load(_ number: String) throws -> (ContractFolder, Certificate, JSONValue) {
-        guard let folder = spool.issuedContract(number) else {
-            throw Failure(description: "no issued contract \(number) in \(spool.contracts)")
-        }
+        let folder = try spool.requireIssued(number)
         let bytes = try PosixFS.read(folder.certificate)
         return (folder, try JSONDecoder().decode(Certificate.self, from: Data(bytes)), try StrictJSONParser.parse(bytes))
     }
 
     func reissue(_ number: String) throws -> [String] {
         let (folder, certificate, _) = try load(number)
-        guard certificate.state != "revoked" else { throw Failure(description: "contract \(number) is revoked; a revoked certificate gets no new key") }
+        guard certificate.state != .revoked else { throw Failure(description: "contract \(number) is revoked; a revoked certificate gets no new key") }
         let record = try ContractValidator.validate(PosixFS.read(folder.record))
         let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
         let orderer = directory.orderer(named: record.orderer.name) ?? Orderer(name: record.orderer.name, title: certificate.obligee.title)
@@ -67,15 +65,15 @@ struct KeyReissue {
 
     func revoke(_ number: String, reason: String) throws -> [String] {
         let (folder, certificate, _) = try load(number)
-        guard certificate.state != "revoked" else { return ["contract \(number) was already revoked on \(certificate.revokedAt ?? "?")"] }
+        guard certificate.state != .revoked else { return ["contract \(number) was already revoked on \(certificate.revokedAt ?? "?")"] }
         var revoked = certificate
-        revoked.state = "revoked"
+        revoked.state = .revoked
         revoked.revokedAt = JST.iso8601(epochSeconds: now())
         revoked.revocationReason = reason
         let json = try CertificateSigner.document(revoked, signedBy: try configuration.loadSigner())
         try spool.write(json.pretty, to: folder.certificate)
         var done: [String] = []
-        for file in try PosixFS.list(spool.outbox) where file.hasPrefix(number + ".") && file.hasSuffix(".json") {
+        for file in try spool.queueEntries(in: spool.outbox, of: number) {
             try PosixFS.remove("\(spool.outbox)/\(file)")
             done.append("dropped outbox/\(file): a revoked certificate is not announced")
         }

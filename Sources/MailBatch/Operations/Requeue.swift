@@ -12,19 +12,14 @@ struct Requeue {
         let description: String
     }
 
-    private func folder(_ number: String) throws(Failure) -> ContractFolder {
-        guard let folder = spool.issuedContract(number) else {
-            throw Failure(description: "no issued contract \(number) in \(spool.contracts)")
-        }
-        return folder
-    }
+    private func folder(_ number: String) throws(Spool.NotIssued) -> ContractFolder { try spool.requireIssued(number) }
 
     /// Queues the stored notification(s) of a contract again, as issued (same key, same documents,
     /// same Message-ID); with `address`, to that address instead of the original To.
     func resend(_ number: String, to target: Target, address: String?) throws -> [String] {
         let folder = try folder(number)
-        let roles = try PosixFS.list(folder.messages).filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
-        let chosen = target == .all ? roles.sorted() : roles.filter { $0 == target.rawValue }
+        let roles = try PosixFS.list(folder.messages).filter { $0.hasSuffix(".json") }.compactMap { MessageRole(rawValue: String($0.dropLast(5))) }
+        let chosen = MessageRole.allCases.filter { roles.contains($0) && (target == .all || $0.rawValue == target.rawValue) }
         guard !chosen.isEmpty else { throw Failure(description: "contract \(number) has no \(target.rawValue) message") }
         if let address {
             guard EmailAddress.isPlainAddrSpec(address) else { throw Failure(description: "\(address) is not a plain e-mail address") }
@@ -32,9 +27,9 @@ struct Requeue {
         }
         var done: [String] = []
         for role in chosen {
-            let target = "\(spool.outbox)/\(number).\(role).json"
+            let target = spool.outboxFile(number: number, role: role)
             if PosixFS.exists(target) {
-                done.append("\(role): already queued (outbox/\(number).\(role).json); use `mailbatch retry \(number)` to send it now")
+                done.append("\(role): already queued (outbox/\(Spool.queueName(number: number, role: role))); use `mailbatch retry \(number)` to send it now")
                 continue
             }
             var envelope = try Envelope.decode(PosixFS.read(folder.envelope(role)))
@@ -47,7 +42,7 @@ struct Requeue {
                 let cc = envelope.recipients.filter { ccAddresses(stored).contains($0) }
                 envelope = Envelope(
                     messageID: envelope.messageID, contractNumber: number, role: role, mailFrom: envelope.mailFrom,
-                    recipients: [address] + cc, messagePath: "contracts/\(number)/messages/\(file)", queuedAt: epoch,
+                    recipients: [address] + cc, messagePath: Spool.messagePath(number: number, file: file), queuedAt: epoch,
                     nextAttemptAt: epoch, attempts: [])
             }
             envelope.queuedAt = epoch
@@ -77,19 +72,16 @@ struct Requeue {
     /// Makes deferred messages due now and puts failed ones back in the outbox with a fresh lifetime.
     func retry(_ number: String?) throws -> [String] {
         if let number { _ = try folder(number) }
-        func matches(_ file: String) -> Bool {
-            file.hasSuffix(".json") && !file.hasPrefix(".") && (number.map { file.hasPrefix($0 + ".") } ?? true)
-        }
         var done: [String] = []
         let epoch = now()
-        for file in try PosixFS.list(spool.outbox) where matches(file) {
+        for file in try spool.queueEntries(in: spool.outbox, of: number) {
             let path = "\(spool.outbox)/\(file)"
             var envelope = try Envelope.decode(PosixFS.read(path))
             envelope.nextAttemptAt = epoch
             try spool.write(envelope.encoded(), to: path)
             done.append("outbox/\(file): due now")
         }
-        for file in try PosixFS.list(spool.failed) where matches(file) {
+        for file in try spool.queueEntries(in: spool.failed, of: number) {
             let path = "\(spool.failed)/\(file)"
             guard var envelope = try? Envelope.decode(PosixFS.read(path)) else { continue }
             let target = "\(spool.outbox)/\(envelope.fileName)"

@@ -45,7 +45,7 @@ struct Verification {
             let certificate = try? JSONDecoder().decode(Certificate.self, from: Data(bytes))
         {
             if Self.constantTimeEqual(digest, certificate.keyDigest) {
-                outcome = certificate.state == "revoked" ? .revoked(certificate, json) : .valid(certificate, json)
+                outcome = certificate.state == .revoked ? .revoked(certificate, json) : .valid(certificate, json)
             } else if (certificate.revokedKeyDigests ?? []).contains(where: { Self.constantTimeEqual(digest, $0) }) {
                 outcome = .replacedKey(reissuedAt: certificate.keyReissuedAt)
             }

@@ -16,7 +16,7 @@ struct Envelope: Sendable, Codable, Equatable {
 
     let messageID: String
     let contractNumber: String
-    let role: String
+    let role: MessageRole
     let mailFrom: String
     let recipients: [String]
     /// Relative to the spool root, e.g. `contracts/R07-4621-000123/messages/contractor.eml`.
@@ -36,7 +36,7 @@ struct Envelope: Sendable, Codable, Equatable {
     }
 
     /// The outbox file name: `R07-4621-000123.contractor.json`.
-    var fileName: String { "\(contractNumber).\(role).json" }
+    var fileName: String { Spool.queueName(number: contractNumber, role: role) }
 
     func encoded() throws(FileSystemError) -> [UInt8] { Array(try SpoolJSON.encode(self)) }
 

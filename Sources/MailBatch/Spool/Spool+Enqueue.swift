@@ -9,9 +9,9 @@ extension Spool {
             guard let envelope = try? Envelope.decode(bytes) else {
                 throw FileSystemError("decode the envelope", "\(folder.messages)/\(file)", code: 22)
             }
-            let target = "\(outbox)/\(envelope.fileName)"
+            let target = outboxFile(number: envelope.contractNumber, role: envelope.role)
             let queuedID = (try? Envelope.decode(PosixFS.read(target)))?.messageID
-            let failedID = (try? Envelope.decode(PosixFS.read("\(failed)/\(envelope.fileName)")))?.messageID
+            let failedID = (try? Envelope.decode(PosixFS.read(failedFile(number: envelope.contractNumber, role: envelope.role))))?.messageID
             if [queuedID, failedID].contains(envelope.messageID) || sentIDs.contains(envelope.messageID) { continue }
             var queued = envelope
             queued.queuedAt = now
@@ -28,7 +28,7 @@ extension Spool {
             try PosixFS.list(folder.messages).filter { $0.hasSuffix(".json") }
                 .compactMap { try? Envelope.decode(PosixFS.read("\(folder.messages)/\($0)")).messageID })
         var dropped: [String] = []
-        for file in try PosixFS.list(outbox) where file.hasPrefix(number + ".") && file.hasSuffix(".json") {
+        for file in try queueEntries(in: outbox, of: number) {
             let path = "\(outbox)/\(file)"
             guard let envelope = try? Envelope.decode(PosixFS.read(path)), !current.contains(envelope.messageID) else { continue }
             try PosixFS.remove(path)

@@ -36,6 +36,19 @@ struct Spool: Sendable {
         return ContractFolder(path: contractFolder(number))
     }
 
+    /// An operator named a contract that is not issued here.
+    struct NotIssued: Error, CustomStringConvertible {
+        let number: String
+        let folder: String
+        var description: String { "no issued contract \(number) in \(folder); `mailbatch status` lists the spool" }
+    }
+
+    /// The folder of an issued contract, or the error an operator reads.
+    func requireIssued(_ number: String) throws(NotIssued) -> ContractFolder {
+        guard let folder = issuedContract(number) else { throw NotIssued(number: number, folder: contracts) }
+        return folder
+    }
+
     /// Writes a spool file atomically, its temp file in `tmp/`, which every run clears first.
     func write(_ bytes: some Collection<UInt8>, to path: String) throws(FileSystemError) {
         try PosixFS.writeAtomically(bytes, to: path, tempFolder: temp)

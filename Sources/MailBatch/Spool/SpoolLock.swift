@@ -6,7 +6,7 @@ final class SpoolLock {
     private let fd: Int32
 
     enum Failure: Error {
-        case heldByAnotherRun
+        case heldByAnotherRun(String)
         case system(FileSystemError)
     }
 
@@ -16,7 +16,7 @@ final class SpoolLock {
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             close(fd)
-            if code == EWOULDBLOCK { throw .heldByAnotherRun }
+            if code == EWOULDBLOCK { throw .heldByAnotherRun(path) }
             throw .system(FileSystemError("lock", path, code: code))
         }
         self.fd = fd

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+// The options with a fixed set of values, parsed (and listed in --help and completions) by
+// ArgumentParser instead of strings checked by hand.
+extension Requeue.Target: ExpressibleByArgument {}
+extension ContractRecord.Category: ExpressibleByArgument {}
+
+extension CivilDate: ExpressibleByArgument {
+    public init?(argument: String) { self.init(iso: argument) }
+}

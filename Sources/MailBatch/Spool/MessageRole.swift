@@ -1,0 +1,27 @@
+/// Who a notification of a contract goes to; it names the message's files and its outbox entry.
+enum MessageRole: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    case contractor, orderer
+
+    var description: String { rawValue }
+}
+
+extension Spool {
+    /// `outbox/R07-4621-000123.contractor.json`
+    func outboxFile(number: String, role: MessageRole) -> String { "\(outbox)/\(Self.queueName(number: number, role: role))" }
+
+    /// `failed/R07-4621-000123.contractor.json`
+    func failedFile(number: String, role: MessageRole) -> String { "\(failed)/\(Self.queueName(number: number, role: role))" }
+
+    /// The name a message has in `outbox/` and `failed/`.
+    static func queueName(number: String, role: MessageRole) -> String { "\(number).\(role).json" }
+
+    /// The stored message as an envelope names it, relative to the spool root.
+    static func messagePath(number: String, file: String) -> String { "contracts/\(number)/messages/\(file)" }
+
+    /// The queue entries (in `outbox/` or `failed/`) of one contract, or of all when `number` is nil.
+    func queueEntries(in folder: String, of number: String?) throws(FileSystemError) -> [String] {
+        try PosixFS.list(folder).filter { file in
+            file.hasSuffix(".json") && !file.hasPrefix(".") && (number.map { file.hasPrefix($0 + ".") } ?? true)
+        }
+    }
+}
