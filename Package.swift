@@ -6,9 +6,10 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// Linux only: the code calls Glibc (flock, renameat2, malloc_trim) and links libcurl, pango and cairo
+// from Debian. Apple platforms are not declared because they are not supported.
 let package = Package(
     name: "mailbatch",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mailbatch", targets: ["MailBatchCLI"])
     ],
@@ -33,13 +34,11 @@ let package = Package(
         .systemLibrary(name: "CLinux"),
         .target(
             name: "Templates",
-            resources: [.copy("mustache")],
-            swiftSettings: strict
+            resources: [.copy("mustache")]
         ),
         .target(
             name: "OrdererData",
-            resources: [.copy("orderers.toml")],
-            swiftSettings: strict
+            resources: [.copy("orderers.toml")]
         ),
         .target(
             name: "MailBatch",
@@ -54,19 +53,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
-            ],
-            swiftSettings: strict
+            ]
         ),
         .executableTarget(
             name: "MailBatchCLI",
-            dependencies: ["MailBatch"],
-            swiftSettings: strict
+            dependencies: ["MailBatch"]
         ),
         .testTarget(
             name: "MailBatchTests",
             dependencies: ["MailBatch", .product(name: "PropertyBased", package: "swift-property-based")],
-            exclude: ["Fixtures"],
-            swiftSettings: strict
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]
@@ -76,7 +72,12 @@ let package = Package(
 if Context.environment["MAILBATCH_FUZZ"] == "1" {
     package.targets.append(.target(name: "CFuzzMain"))
     for name in ["FuzzRecord", "FuzzMIME", "FuzzConfig", "FuzzOrderers"] {
-        package.targets.append(.executableTarget(name: name, dependencies: ["MailBatch", "CFuzzMain"], swiftSettings: strict))
+        package.targets.append(.executableTarget(name: name, dependencies: ["MailBatch", "CFuzzMain"]))
         package.products.append(.executable(name: name, targets: [name]))
     }
+}
+
+// The strict settings, once for every Swift target (as swift-log's Package.swift does).
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + strict
 }

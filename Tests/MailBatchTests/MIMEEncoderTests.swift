@@ -53,14 +53,23 @@ struct MIMEEncoderTests {
         }
     }
 
+    @Test("ASCII that looks like an encoded-word is encoded, so no reader decodes it (found by the property test)")
+    func lookalikeEncodedWord() {
+        let text = "=?UTF-8?B?AAAA?= and more"
+        let header = MIMEEncoder.unstructuredHeader("Subject", text)
+        #expect(header.hasPrefix("Subject: =?UTF-8?B?") && !header.contains("=?UTF-8?B?AAAA?="))
+        #expect(Self.decodeWords(String(header.dropFirst(9))) == text)
+    }
+
     @Test("a CR or LF in a value never reaches the header as a line break")
     func injection() {
         let header = MIMEEncoder.unstructuredHeader("Subject", "株式会社A\r\nBcc: someone@example.com")
         #expect(!header.contains("Bcc:"))
         #expect(Self.lines(header).count == header.components(separatedBy: "\r\n").count - 1)
         #expect(header.components(separatedBy: "\r\n").dropFirst().dropLast().allSatisfy { $0.hasPrefix(" ") })
+        // In a display name a line break becomes a space, inside the quoted phrase: one line, no new header.
         let to = MIMEEncoder.addressHeader("To", [Mailbox(displayName: "A\r\nBcc: x@y.jp", address: "a@b.jp")])
-        #expect(!to.contains("Bcc:"))
+        #expect(to == "To: \"A  Bcc: x@y.jp\" <a@b.jp>\r\n")
     }
 
     @Test(

@@ -75,16 +75,22 @@ struct BatchRun: Sendable {
         let leftovers = try PosixFS.list(spool.processing).filter { !$0.hasPrefix(".") }
         let intake = Intake(spool: spool, logger: logger, now: now)
         let candidates = try intake.candidates()
-        // A key reissue interrupted after its swap: finish queueing its mails.
-        for entry in (try? PosixFS.list(spool.journal)) ?? [] where entry.hasPrefix("reissue-") {
-            _ = try KeyReissue(configuration: configuration, now: now).finish(String(entry.dropFirst("reissue-".count)))
-        }
-        let staleTemps = try PosixFS.list(spool.temp)
-        for temp in staleTemps { try PosixFS.removeTree("\(spool.temp)/\(temp)") }
+        try recover(spool)
         // The operator's files are checked on every run, idle or not, so a broken override shows at once.
         let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
         guard !leftovers.isEmpty || !candidates.isEmpty else { return }
+        let processor = try makeProcessor(spool, directory)
+        _ = ProcessUser.name  // getpwuid is not thread-safe: look the user up before the workers start
+        try process(leftovers: leftovers, candidates: candidates, intake: intake, processor: processor, directory: directory, &report)
+    }
 
+    /// What a crashed run or command left: a key reissue swapped in but not queued, half-built folders.
+    private func recover(_ spool: Spool) throws {
+        for number in spool.pendingReissues() { _ = try spool.finishReissue(number, now: now()) }
+        for temp in try PosixFS.list(spool.temp) { try PosixFS.removeTree("\(spool.temp)/\(temp)") }
+    }
+
+    private func makeProcessor(_ spool: Spool, _ directory: OrdererDirectory) throws -> RecordProcessor {
         let templates: TemplateLibrary
         do {
             templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
@@ -93,8 +99,14 @@ struct BatchRun: Sendable {
         }
         let builder = IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner(), stages: stages)
         let issuer = Issuer(spool: spool, builder: builder, now: now)
-        let processor = RecordProcessor(spool: spool, issuer: issuer, directory: directory, logger: logger, now: now)
+        return RecordProcessor(spool: spool, issuer: issuer, directory: directory, logger: logger, now: now)
+    }
 
+    /// Every record on the worker threads; the first error that stops the run stops them all.
+    private func process(
+        leftovers: [String], candidates: [[UInt8]], intake: Intake, processor: RecordProcessor, directory: OrdererDirectory,
+        _ report: inout RunReport
+    ) throws {
         enum Item: Sendable {
             case leftover(String)
             case incoming([UInt8])

@@ -104,33 +104,32 @@ struct RecordProcessor: Sendable {
     }
 
     private func reject(_ name: String, _ rejection: RecordRejection) throws(FileSystemError) -> RecordOutcome {
-        let target = spool.freeName(name, in: spool.rejected)
         let note = SpoolNotes.rejection(file: name, issues: rejection.issues, at: JST.iso8601(epochSeconds: now()))
-        try spool.write(note, to: "\(spool.rejected)/\(target).error.txt")
-        try PosixFS.move("\(spool.processing)/\(name)", to: "\(spool.rejected)/\(target)")
-        try PosixFS.syncDirectory(spool.rejected)
+        try setAside(name, in: spool.rejected, note: note, suffix: ".error.txt")
         logger.warning("rejected", metadata: ["file": "\(name)", "reason": "\(rejection.issues.first?.description ?? "")"])
         return .rejected(reason: rejection.description)
     }
 
     private func routeToPaper(_ name: String, reason: String) throws(FileSystemError) -> RecordOutcome {
-        let target = spool.freeName(name, in: spool.paper)
-        try spool.write(
-            SpoolNotes.paper(file: name, reason: reason, at: JST.iso8601(epochSeconds: now())), to: "\(spool.paper)/\(target).reason.txt")
-        try PosixFS.move("\(spool.processing)/\(name)", to: "\(spool.paper)/\(target)")
-        try PosixFS.syncDirectory(spool.paper)
+        try setAside(name, in: spool.paper, note: SpoolNotes.paper(file: name, reason: reason, at: JST.iso8601(epochSeconds: now())), suffix: ".reason.txt")
         logger.info("paper", metadata: ["file": "\(name)", "reason": "\(reason)"])
         return .paper(reason: reason)
     }
 
     private func markDuplicate(_ name: String, _ number: String) throws(FileSystemError) -> RecordOutcome {
-        let target = spool.freeName(name, in: spool.duplicates)
-        try spool.write(
-            SpoolNotes.duplicate(file: name, contractNumber: number, at: JST.iso8601(epochSeconds: now())), to: "\(spool.duplicates)/\(target).note.txt")
-        try PosixFS.move("\(spool.processing)/\(name)", to: "\(spool.duplicates)/\(target)")
-        try PosixFS.syncDirectory(spool.duplicates)
+        let note = SpoolNotes.duplicate(file: name, contractNumber: number, at: JST.iso8601(epochSeconds: now()))
+        try setAside(name, in: spool.duplicates, note: note, suffix: ".note.txt")
         logger.info("duplicate", metadata: ["file": "\(name)", "contract": "\(number)"])
         return .duplicate(contractNumber: number)
+    }
+
+    /// Moves a claimed file to the folder where an operator looks for it, with its note beside it:
+    /// the note first, so a crash never leaves a file there without its reason.
+    private func setAside(_ name: String, in folder: String, note: String, suffix: String) throws(FileSystemError) {
+        let target = spool.freeName(name, in: folder)
+        try spool.write(note, to: "\(folder)/\(target)\(suffix)")
+        try PosixFS.move("\(spool.processing)/\(name)", to: "\(folder)/\(target)")
+        try PosixFS.syncDirectory(folder)
     }
 }
 

@@ -1,6 +1,6 @@
 import Glibc
 
-/// Reads `mailbatch.toml` (see DESIGN §3). Relative paths are relative to the config file's folder.
+/// Reads `mailbatch.toml` (README: Configuration). Relative paths are relative to the config file's folder.
 enum ConfigurationLoader {
     static let passwordVariable = "MAILBATCH_SMTP_PASSWORD"
 

@@ -88,70 +88,78 @@ final class OutboxWorker {
 
     func deliver(_ files: [String]) throws(FileSystemError) -> DeliveryTally {
         var tally = DeliveryTally()
-        for file in files {
-            let path = "\(spool.outbox)/\(file)"
-            guard var envelope = try? Envelope.decode(PosixFS.read(path)) else {
-                logger.error("unreadable envelope", metadata: ["file": "\(file)"])
-                try PosixFS.move(path, to: "\(spool.failed)/\(spool.freeName(file, in: spool.failed))")
-                tally.failed += 1
-                continue
-            }
-            if envelope.attempts.last?.outcome == .sent {
-                try finishSent(envelope, from: path)
-                continue
-            }
-            if health.unreachable || envelope.nextAttemptAt > now() {
-                tally.waiting += 1
-                continue
-            }
-            let message: [UInt8]
-            do {
-                message = try PosixFS.read("\(spool.root)/\(envelope.messagePath)")
-            } catch {
-                try record(&envelope, .failed, "the stored message is missing: \(error.description)", at: path)
-                try moveToFailed(envelope, from: path)
-                tally.failed += 1
-                continue
-            }
-            let result = send(envelope, message)
-            switch result {
-            case .accepted(let reply):
-                _ = health.record(connectionFailed: false)
-                try record(&envelope, .sent, reply, at: path)
-                try finishSent(envelope, from: path)
-                tally.sent += 1
-                logger.info("sent", metadata: ["contract": "\(envelope.contractNumber)", "role": "\(envelope.role)", "reply": "\(reply)"])
-            case .permanent(let reply):
-                _ = health.record(connectionFailed: false)
-                try record(&envelope, .failed, reply, at: path)
-                try moveToFailed(envelope, from: path)
-                tally.failed += 1
-                logger.error("failed", metadata: ["contract": "\(envelope.contractNumber)", "role": "\(envelope.role)", "reply": "\(reply)"])
-            case .temporary(let reply, let connectionFailed):
-                let nowUnreachable = health.record(connectionFailed: connectionFailed)
-                let deferrals = envelope.attempts.filter { $0.outcome == .deferred }.count + 1
-                envelope.nextAttemptAt = now() + schedule.delay(afterDeferrals: deferrals)
-                if schedule.hasExpired(queuedAt: envelope.queuedAt, now: now()) {
-                    try record(&envelope, .failed, "\(reply) (given up: in the queue longer than \(schedule.lifetimeSeconds) s)", at: path)
-                    try moveToFailed(envelope, from: path)
-                    tally.failed += 1
-                    logger.error("expired", metadata: ["contract": "\(envelope.contractNumber)", "role": "\(envelope.role)", "reply": "\(reply)"])
-                } else {
-                    try record(&envelope, .deferred, reply, at: path)
-                    tally.deferred += 1
-                    logger.warning(
-                        "deferred",
-                        metadata: [
-                            "contract": "\(envelope.contractNumber)", "role": "\(envelope.role)", "reply": "\(reply)",
-                            "next": "\(JST.iso8601(epochSeconds: envelope.nextAttemptAt))",
-                        ])
-                }
-                if nowUnreachable {
-                    logger.error("the mail server could not be reached \(health.limit) times in a row; the rest waits for the next run")
-                }
-            }
-        }
+        for file in files { try deliver(file, into: &tally) }
         return tally
+    }
+
+    /// One outbox entry: finish it if a crash left it sent, wait if it is not due, else try it once.
+    private func deliver(_ file: String, into tally: inout DeliveryTally) throws(FileSystemError) {
+        let path = "\(spool.outbox)/\(file)"
+        guard var envelope = try? Envelope.decode(PosixFS.read(path)) else {
+            logger.error("unreadable envelope", metadata: ["file": "\(file)"])
+            try PosixFS.move(path, to: "\(spool.failed)/\(spool.freeName(file, in: spool.failed))")
+            tally.failed += 1
+            return
+        }
+        if envelope.attempts.last?.outcome == .sent { return try finishSent(envelope, from: path) }
+        if health.unreachable || envelope.nextAttemptAt > now() {
+            tally.waiting += 1
+            return
+        }
+        let message: [UInt8]
+        do {
+            message = try PosixFS.read("\(spool.root)/\(envelope.messagePath)")
+        } catch {
+            try fail(&envelope, "the stored message is missing: \(error.description)", at: path, event: "failed")
+            tally.failed += 1
+            return
+        }
+        switch send(envelope, message) {
+        case .accepted(let reply):
+            _ = health.record(connectionFailed: false)
+            try record(&envelope, .sent, reply, at: path)
+            try finishSent(envelope, from: path)
+            tally.sent += 1
+            logger.info("sent", metadata: metadata(envelope, reply))
+        case .permanent(let reply):
+            _ = health.record(connectionFailed: false)
+            try fail(&envelope, reply, at: path, event: "failed")
+            tally.failed += 1
+        case .temporary(let reply, let connectionFailed):
+            try postpone(&envelope, reply, connectionFailed: connectionFailed, at: path, into: &tally)
+        }
+    }
+
+    /// A 4xx or a connection failure: retry later with backoff, or give up once the lifetime is over.
+    private func postpone(
+        _ envelope: inout Envelope, _ reply: String, connectionFailed: Bool, at path: String, into tally: inout DeliveryTally
+    ) throws(FileSystemError) {
+        let nowUnreachable = health.record(connectionFailed: connectionFailed)
+        let deferrals = envelope.attempts.filter { $0.outcome == .deferred }.count + 1
+        envelope.nextAttemptAt = now() + schedule.delay(afterDeferrals: deferrals)
+        if schedule.hasExpired(queuedAt: envelope.queuedAt, now: now()) {
+            try fail(&envelope, "\(reply) (given up: in the queue longer than \(schedule.lifetimeSeconds) s)", at: path, event: "expired")
+            tally.failed += 1
+        } else {
+            try record(&envelope, .deferred, reply, at: path)
+            tally.deferred += 1
+            var fields = metadata(envelope, reply)
+            fields["next"] = "\(JST.iso8601(epochSeconds: envelope.nextAttemptAt))"
+            logger.warning("deferred", metadata: fields)
+        }
+        if nowUnreachable {
+            logger.error("the mail server could not be reached \(health.limit) times in a row; the rest waits for the next run")
+        }
+    }
+
+    private func fail(_ envelope: inout Envelope, _ reply: String, at path: String, event: Logger.Message) throws(FileSystemError) {
+        try record(&envelope, .failed, reply, at: path)
+        try moveToFailed(envelope, from: path)
+        logger.error(event, metadata: metadata(envelope, reply))
+    }
+
+    private func metadata(_ envelope: Envelope, _ reply: String) -> Logger.Metadata {
+        ["contract": "\(envelope.contractNumber)", "role": "\(envelope.role)", "reply": "\(reply)"]
     }
 
     private func send(_ envelope: Envelope, _ message: [UInt8]) -> TransportResult {

@@ -122,3 +122,13 @@ extension JSONValue {
         return .object(members)
     }
 }
+
+extension CertificateSigner {
+    /// `certificate.json` as written: signed when a key is configured. A failure to sign throws, so a
+    /// certificate is never issued unsigned by accident.
+    static func document(_ certificate: Certificate, signedBy signer: CertificateSigner?) throws -> JSONValue {
+        let plain = try JSONValue.from(certificate)
+        guard let signer else { return plain }
+        return try CertificateSignature.sign(plain, with: try signer.key())
+    }
+}

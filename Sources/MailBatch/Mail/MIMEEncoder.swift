@@ -21,6 +21,16 @@ enum MIMEEncoder {
         return prefix + words.joined(separator: crlf + " ") + crlf
     }
 
+    /// A display name with control characters and line separators made spaces: once decoded, a name
+    /// must not carry a line break into a reader's header either.
+    static func displayNameText(_ name: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                name.unicodeScalars.map { c in
+                    c.properties.generalCategory == .control || c == "\u{2028}" || c == "\u{2029}" ? " " : c
+                }))
+    }
+
     /// An address header (`From`, `To`, `Cc`); each mailbox on its own line when there are several.
     static func addressHeader(_ name: String, _ mailboxes: [Mailbox]) -> String {
         let prefix = "\(name): "
@@ -28,7 +38,7 @@ enum MIMEEncoder {
         for (i, mailbox) in mailboxes.enumerated() {
             let lead = i == 0 ? prefix : " "
             var line = lead
-            if let display = mailbox.displayName, !display.isEmpty {
+            if let display = mailbox.displayName.map(displayNameText), !display.isEmpty {
                 if isPlainASCII(display) {
                     line += quotedPhrase(display) + " <\(mailbox.address)>"
                 } else {
@@ -57,8 +67,9 @@ enum MIMEEncoder {
         return out + "\""
     }
 
+    /// Printable ASCII that a reader will not take for an encoded-word: such text goes as it is.
     static func isPlainASCII(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } && !text.contains("=?")
     }
 
     /// Splits text into `=?UTF-8?B?…?=` words, each holding whole characters and fitting its line:

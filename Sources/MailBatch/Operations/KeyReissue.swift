@@ -45,21 +45,17 @@ struct KeyReissue {
         try PosixFS.writeNew(history, to: built.history, sync: true)
         try built.syncFolders()
 
-        try PosixFS.makeDirectory(spool.journal)
-        try spool.write("reissue \(number)\n", to: "\(spool.journal)/reissue-\(number)")
+        try spool.recordReissue(number)
         try PosixFS.exchange(temp, folder.path)
         try PosixFS.syncDirectory(spool.contracts)
         try PosixFS.removeTree(temp)
         return try finish(number)
     }
 
-    /// After the swap: drop the old key's queued mails and queue the new ones. Also run by every
-    /// `mailbatch run` for journal entries a crash left behind.
+    /// After the swap: drop the old key's queued mails and queue the new ones (every `mailbatch run`
+    /// does the same for journal entries a crash left behind).
     func finish(_ number: String) throws -> [String] {
-        let folder = ContractFolder(path: spool.contractFolder(number))
-        let dropped = try spool.dropStaleQueued(folder, number: number)
-        try spool.enqueue(folder, now: now())
-        try PosixFS.remove("\(spool.journal)/reissue-\(number)")
+        let dropped = try spool.finishReissue(number, now: now())
         return dropped.map { "dropped outbox/\($0) (it carried the old key)" } + ["new key notice and mails queued; the next run sends them"]
     }
 

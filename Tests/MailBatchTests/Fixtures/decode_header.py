@@ -7,8 +7,11 @@ import sys
 
 for line in sys.stdin:
     raw = base64.b64decode(line.strip())
-    msg = email.message_from_bytes(raw + b"\r\n", policy=email.policy.default)
-    name = raw.split(b":", 1)[0].decode()
-    value = str(msg[name]) if msg[name] is not None else ""
+    try:
+        msg = email.message_from_bytes(raw + b"\r\n", policy=email.policy.default)
+        name = raw.split(b":", 1)[0].decode()
+        value = str(msg[name]) if msg[name] is not None else ""
+    except Exception as error:  # reported to the test as text, so one bad header does not end the helper
+        value = "<python error: %r>" % (error,)
     sys.stdout.write(base64.b64encode(value.encode("utf-8", "surrogatepass")).decode() + "\n")
     sys.stdout.flush()
