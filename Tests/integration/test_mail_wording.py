@@ -42,6 +42,14 @@ def next_steps(body):
     return "\n".join(line for line in lines[start:end] if line.strip())
 
 
+def steps_after_run(ws, record):
+    """Issues one record and returns what its contractor mail says to do next."""
+    ws.drop("a.json", record)
+    assert ws.run("run").returncode == 0
+    env, msg, _ = contractor_mail(ws, record["contract_number"])
+    return next_steps(body_text(msg))
+
+
 def test_email_orderer_with_address_is_told_once_with_the_address_and_the_cc_is_true(workspace):
     ws = workspace
     write_overrides(ws, HIOKI_MAIL)
@@ -65,11 +73,7 @@ def test_email_orderer_with_address_is_told_once_with_the_address_and_the_cc_is_
 
 
 def test_email_orderer_without_address_asks_the_contractor_to_send_it(workspace):
-    ws = workspace
-    ws.drop("a.json", sample_record())
-    assert ws.run("run").returncode == 0
-    env, msg, _ = contractor_mail(ws, "R07-4621-000123")
-    steps = next_steps(body_text(msg))
+    steps = steps_after_run(workspace, sample_record())
     assert steps.count("電子メールでお送りください") == 1
     assert "送付先のアドレスは、日置市にお問い合わせください" in steps
     assert "前払金請求書とあわせて" in steps
@@ -77,11 +81,7 @@ def test_email_orderer_without_address_asks_the_contractor_to_send_it(workspace)
 
 
 def test_in_person_orderer_is_told_once_where_to_bring_it(workspace):
-    ws = workspace
-    ws.drop("a.json", hita_record())
-    assert ws.run("run").returncode == 0
-    env, msg, _ = contractor_mail(ws, "R07-4410-000045")
-    steps = next_steps(body_text(msg))
+    steps = steps_after_run(workspace, hita_record())
     assert steps.count("ご持参ください") == 1 and steps.count("FAX") == 1
     assert "日田市 契約検査室へご持参ください（FAXでの提出もできます）" in steps
     assert "と保証証書を印刷し" in steps  # 日田市 files the print-out too
