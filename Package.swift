@@ -71,7 +71,7 @@ let package = Package(
 // libFuzzer targets, built only by scripts/fuzz (they have no main of their own).
 if Context.environment["MAILBATCH_FUZZ"] == "1" {
     package.targets.append(.target(name: "CFuzzMain"))
-    for name in ["FuzzRecord", "FuzzMIME", "FuzzConfig", "FuzzOrderers"] {
+    for name in ["FuzzRecord", "FuzzMIME", "FuzzConfig", "FuzzOrderers", "FuzzBounce"] {
         package.targets.append(.executableTarget(name: name, dependencies: ["MailBatch", "CFuzzMain"]))
         package.products.append(.executable(name: name, targets: [name]))
     }

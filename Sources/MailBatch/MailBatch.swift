@@ -15,6 +15,7 @@ struct MailBatch: ParsableCommand {
         subcommands: [
             RunCommand.self, StatusCommand.self, ShowCommand.self, ResendCommand.self, RetryCommand.self, PreviewCommand.self,
             OrderersCommand.self, DoctorCommand.self, VerifyCommand.self, KeygenCommand.self, ReissueKeyCommand.self, RevokeCommand.self,
+            BouncesCommand.self, BounceCommand.self,
         ])
 
     static func main() {

@@ -40,35 +40,62 @@ struct BatchRun: Sendable {
 
         let started = now()
         var report = RunReport()
-        defer {
-            try? spool.write(SpoolJSON.encode(LastRun(report: report, startedAt: started, finishedAt: now())), to: LastRun.path(spool))
-        }
+        steps(spool, &report)
+        notifyOperator(&report)
+        try? spool.write(SpoolJSON.encode(LastRun(report: report, startedAt: started, finishedAt: now())), to: LastRun.path(spool))
+        return report
+    }
+
+    /// Returned mail, then new records, then delivery; what stops the run early is in the report.
+    private func steps(_ spool: Spool, _ report: inout RunReport) {
         do {
+            // Returned mail first, so a bounce is in the spool's state before anything is reported.
+            report.bounces = try BounceIntake(spool: spool, settings: configuration.bounces, logger: logger, now: now).takeUp()
             try intake(spool, &report)
         } catch let error as FileSystemError {
             report.stoppedBy = error.description
             logger.error("run stopped", metadata: ["error": "\(error.description)"])
-            return report
+            return
         } catch let error as ConfigurationError {
             report.stoppedBy = error.description
             report.stopIsConfiguration = true
-            return report
+            return
         } catch {
             report.stoppedBy = "\(error)"
-            return report
+            return
         }
 
         let smtp = configuration.smtp
         let makeTransport = makeTransport
-        let delivery = OutboxDelivery(
+        var delivery = OutboxDelivery(
             spool: spool, delivery: configuration.delivery, logger: logger, now: now,
             makeTransport: { try makeTransport(smtp) })
+        delivery.returnPath = configuration.bounces?.returnPath
         do {
             report.delivery = try stages.measure("send") { () throws(FileSystemError) in try delivery.deliverDue() }
         } catch {
             report.stoppedBy = error.description
         }
-        return report
+    }
+
+    /// The summary mail to `[notify] to`, when something new needs a person.
+    private func notifyOperator(_ report: inout RunReport) {
+        guard let settings = configuration.notify, !report.stopIsConfiguration else { return }
+        let notice = OperatorNotice(spool: configuration.spool, settings: settings, mail: configuration.mail, now: now)
+        let smtp = configuration.smtp
+        do {
+            switch try notice.send(using: { try makeTransport(smtp) }) {
+            case .nothingNew: break
+            case .sent(let items):
+                report.notified = items
+                logger.notice("operator summary sent", metadata: ["to": "\(settings.to.joined(separator: ", "))", "items": "\(items)"])
+            case .notSent(let reply):
+                report.notifyFailure = reply
+                logger.error("operator summary not sent; the next run tries again", metadata: ["reply": "\(reply)"])
+            }
+        } catch {
+            report.notifyFailure = error.description
+        }
     }
 
     private func intake(_ spool: Spool, _ report: inout RunReport) throws {

@@ -12,11 +12,12 @@ struct LastRun: Codable, Sendable, Equatable {
     var sent: Int
     var deferred: Int
     var failed: Int
+    var bounced: Int?
     var stoppedBy: String?
     var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
-        case issued, paper, rejected, duplicates, sent, deferred, failed, warnings
+        case issued, paper, rejected, duplicates, sent, deferred, failed, bounced, warnings
         case startedAt = "started_at"
         case finishedAt = "finished_at"
         case exitCode = "exit_code"
@@ -34,6 +35,7 @@ struct LastRun: Codable, Sendable, Equatable {
         sent = report.delivery.sent
         deferred = report.delivery.deferred
         failed = report.delivery.failed
+        bounced = report.bounces.bounced
         stoppedBy = report.stoppedBy
         warnings = report.warnings
     }

@@ -6,6 +6,11 @@ struct RunReport: Sendable {
     var rejected = 0
     var duplicates = 0
     var delivery = DeliveryTally()
+    /// Returned mail taken up at the start of the run.
+    var bounces = BounceIntake.Tally()
+    /// Items the operator summary reported, and why it could not be sent, if it could not.
+    var notified = 0
+    var notifyFailure: String?
     /// Why the run stopped early (a full disk, a read-only spool, a broken template), if it did.
     var stoppedBy: String?
     var stopIsConfiguration = false
@@ -23,8 +28,8 @@ struct RunReport: Sendable {
 
     var exitCode: Int32 {
         if stopIsConfiguration { return ExitCodes.usage }
-        if rejected > 0 || delivery.failed > 0 { return ExitCodes.attention }
-        if stoppedBy != nil || delivery.deferred > 0 || delivery.serverUnreachable { return ExitCodes.temporary }
+        if rejected > 0 || delivery.failed > 0 || bounces.bounced > 0 { return ExitCodes.attention }
+        if stoppedBy != nil || delivery.deferred > 0 || delivery.serverUnreachable || notifyFailure != nil { return ExitCodes.temporary }
         return ExitCodes.success
     }
 
@@ -45,6 +50,13 @@ struct RunReport: Sendable {
         text += row("mail deferred", delivery.deferred, spool.outbox + "/")
         text += row("mail waiting", delivery.waiting, spool.outbox + "/")
         text += row("mail failed", delivery.failed, spool.failed + "/")
+        if bounces.taken > 0 {
+            text += row("mail bounced", bounces.bounced, spool.failed + "/")
+            text += row("delivery delayed", bounces.delayed, "history.log of the contract")
+            text += row("returned mail set aside", bounces.setAside, spool.unmatchedBounces + "/")
+        }
+        if notified > 0 { text += "operator summary sent (\(notified) item(s))\n" }
+        if let failure = notifyFailure { text += "the operator summary could not be sent (\(failure)); the next run tries again\n" }
         if delivery.serverUnreachable { text += "the mail server could not be reached; undelivered mail stays queued for the next run\n" }
         for warning in warnings { text += "warning: \(warning)\n" }
         if let stop = stoppedBy { text += "stopped early: \(stop)\n" }

@@ -16,6 +16,10 @@ struct Configuration: Sendable {
     var branches: BranchDirectory
     /// The orderer's viewer, printed on the key notice and in the orderer's mail.
     var viewerURL: String?
+    /// `[bounces]`: the VERP return path and the Maildir of returned mail.
+    var bounces: BounceSettings?
+    /// `[notify]`: the operator summary after a run that needs a person.
+    var notify: NotifySettings?
 }
 
 extension Configuration {

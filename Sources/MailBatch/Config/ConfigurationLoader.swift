@@ -65,12 +65,14 @@ enum ConfigurationLoader {
             }
             try section.rejectUnknownKeys()
         }
+        let bounces = try bounceSettings(top, baseDirectory: baseDirectory, file: file)
+        let notify = try notifySettings(top, file: file)
         try top.rejectUnknownKeys()
 
         return Configuration(
             file: file, spool: Spool(root: spool), smtp: smtp, mail: MailSettings(from: from, suretyName: surety),
             delivery: delivery, templatesDirectory: templates, orderersFile: orderersFile, workers: workers, signingKeyFile: signingKeyFile,
-            branches: branches, viewerURL: viewerURL)
+            branches: branches, viewerURL: viewerURL, bounces: bounces, notify: notify)
     }
 
     /// `[branch]` (required) and any `[branches."大分支店"]` tables, each with name, phone, hours.

@@ -13,6 +13,8 @@ import Synchronization
 struct OutboxDelivery: Sendable {
     let spool: Spool
     let delivery: DeliverySettings
+    /// The VERP return path (`[bounces]`), when returned mail comes back to mailbatch.
+    var returnPath: ReturnPath?
     let logger: Logger
     let now: @Sendable () -> Int
     let makeTransport: @Sendable () throws -> any MailTransport
@@ -73,6 +75,7 @@ final class OutboxWorker {
     private let schedule: RetrySchedule
     private let health: ConnectionHealth
     private let makeTransport: @Sendable () throws -> any MailTransport
+    private let returnPath: ReturnPath?
     private var transport: (any MailTransport)?
     private let logger: Logger
     private let now: @Sendable () -> Int
@@ -82,6 +85,7 @@ final class OutboxWorker {
         schedule = RetrySchedule(delivery.delivery)
         self.health = health
         makeTransport = delivery.makeTransport
+        returnPath = delivery.returnPath
         logger = delivery.logger
         now = delivery.now
     }
@@ -113,6 +117,13 @@ final class OutboxWorker {
             try fail(&envelope, "the stored message is missing: \(error.description)", at: path, event: "failed")
             tally.failed += 1
             return
+        }
+        if let returnPath, envelope.token == nil {
+            // A new token for this sending, on disk before the first byte goes out, so a bounce of it is recognised.
+            let token = ReturnPath.newToken(contractNumber: envelope.contractNumber, role: envelope.role)
+            envelope.token = token
+            envelope.mailFrom = returnPath.address(token: token)
+            try spool.write(envelope.encoded(), to: path)
         }
         switch send(envelope, message) {
         case .accepted(let reply):

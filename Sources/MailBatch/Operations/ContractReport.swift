@@ -30,7 +30,7 @@ struct ContractReport {
         }
         for (state, dir) in [("queued", spool.outbox), ("failed", spool.failed)] {
             for file in try spool.queueEntries(in: dir, of: number) {
-                if let e = try? Envelope.decode(PosixFS.read("\(dir)/\(file)")) { envelopes.append((state, e)) }
+                if let e = try? Envelope.decode(PosixFS.read("\(dir)/\(file)")) { envelopes.append((e.bounce != nil ? "bounced" : state, e)) }
             }
         }
         for (state, e) in envelopes {
@@ -38,6 +38,11 @@ struct ContractReport {
             if state == "queued" && e.attempts.isEmpty { out += "    not tried yet; due \(JST.iso8601(epochSeconds: e.nextAttemptAt))\n" }
             for attempt in e.attempts { out += "    \(attempt.at)  \(attempt.outcome.rawValue)  \(attempt.reply)\n" }
             if state == "queued", !e.attempts.isEmpty { out += "    next attempt \(JST.iso8601(epochSeconds: e.nextAttemptAt))\n" }
+            if let b = e.bounce {
+                out += "    \(b.at)  bounced  \(b.status) from \(b.recipient): \(b.diagnostic)\n"
+                out +=
+                    "    the address is wrong or the mailbox is closed: fix it with `mailbatch resend \(number) --to \(e.role) --address <correct address>`\n"
+            }
         }
         out += "\nhistory:\n"
         let history = (try? PosixFS.read(folder.history)).map { String(decoding: $0, as: UTF8.self) } ?? ""

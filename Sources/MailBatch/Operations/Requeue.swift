@@ -48,6 +48,8 @@ struct Requeue {
             envelope.queuedAt = epoch
             envelope.nextAttemptAt = epoch
             envelope.attempts = []
+            envelope.token = nil
+            envelope.bounce = nil
             try spool.write(envelope.encoded(), to: target)
             let line =
                 "\(JST.iso8601(epochSeconds: epoch)) resend of the \(role) mail to \(envelope.recipients.joined(separator: ", ")) requested by \(ProcessUser.name)"
@@ -91,6 +93,9 @@ struct Requeue {
             }
             envelope.queuedAt = epoch
             envelope.nextAttemptAt = epoch
+            // A new sending: a new return-path token; the bounce stays in the history.
+            envelope.token = nil
+            envelope.bounce = nil
             try spool.write(envelope.encoded(), to: path)
             try PosixFS.move(path, to: target)
             try PosixFS.syncDirectory(spool.outbox)

@@ -25,12 +25,14 @@ struct SpoolInventory: Codable, Sendable {
     var deferred = 0
     var sent = 0
     var failed = 0
+    /// Messages a delivery report said failed after the server accepted them (in `failed/`).
+    var bounced = 0
     var nextAttemptAt: String?
     var oldestWaiting: Waiting?
     var lastRun: LastRun?
 
     enum CodingKeys: String, CodingKey {
-        case incoming, processing, rejected, paper, duplicates, issued, queued, deferred, sent, failed
+        case incoming, processing, rejected, paper, duplicates, issued, queued, deferred, sent, failed, bounced
         case nextAttemptAt = "next_attempt_at"
         case oldestWaiting = "oldest_waiting"
         case lastRun = "last_run"
@@ -51,7 +53,9 @@ struct SpoolInventory: Codable, Sendable {
         for number in contracts {
             inventory.sent += (try? PosixFS.list(ContractFolder(path: spool.contractFolder(number)).sent))?.count ?? 0
         }
-        inventory.failed = try PosixFS.list(spool.failed).filter { $0.hasSuffix(".json") }.count
+        for file in try PosixFS.list(spool.failed) where file.hasSuffix(".json") || file.contains(".json.") {
+            if (try? Envelope.decode(PosixFS.read("\(spool.failed)/\(file)")))?.bounce != nil { inventory.bounced += 1 } else { inventory.failed += 1 }
+        }
         var earliestNext: Int?
         var oldest: (Int, Waiting)?
         for file in try PosixFS.list(spool.outbox) where file.hasSuffix(".json") && !file.hasPrefix(".") {
@@ -88,12 +92,13 @@ struct SpoolInventory: Codable, Sendable {
         out += row("deferred", deferred, nextAttemptAt.map { "next attempt \($0)" } ?? "")
         out += row("sent", sent)
         out += row("failed", failed, failed > 0 ? "(see `mailbatch show <number>`; `mailbatch retry` re-queues)" : "")
+        out += row("bounced", bounced, bounced > 0 ? "(see `mailbatch show <number>`; fix with `mailbatch resend <number> --to … --address …`)" : "")
         if let oldest = oldestWaiting {
             out += "oldest waiting: \(oldest.file), queued \(oldest.queuedAt), \(oldest.attempts) attempt(s), next \(oldest.nextAttemptAt)\n"
         }
         if let run = lastRun {
             out += "last run: finished \(run.finishedAt), exit \(run.exitCode): issued \(run.issued), paper \(run.paper), rejected \(run.rejected), "
-            out += "sent \(run.sent), deferred \(run.deferred), failed \(run.failed)\n"
+            out += "sent \(run.sent), deferred \(run.deferred), failed \(run.failed), bounced \(run.bounced ?? 0)\n"
             if let stop = run.stoppedBy { out += "  stopped early: \(stop)\n" }
             for warning in run.warnings { out += "  warning: \(warning)\n" }
         } else {

@@ -14,19 +14,35 @@ struct Envelope: Sendable, Codable, Equatable {
         let reply: String
     }
 
+    /// A report that came back after the message was accepted (README: Bounces).
+    struct Bounce: Sendable, Codable, Equatable {
+        let at: String
+        /// The recipient the report named as failed.
+        let recipient: String
+        /// The enhanced status code, e.g. 5.1.1.
+        let status: String
+        let diagnostic: String
+        /// The report's file name in the Maildir's `cur/` or the spool's `bounces/cur/`.
+        let report: String
+    }
+
     let messageID: String
     let contractNumber: String
     let role: MessageRole
-    let mailFrom: String
+    var mailFrom: String
     let recipients: [String]
     /// Relative to the spool root, e.g. `contracts/R07-4621-000123/messages/contractor.eml`.
     let messagePath: String
     var queuedAt: Int
     var nextAttemptAt: Int
     var attempts: [Attempt]
+    /// The per-sending identifier in the VERP return path; a new one for every re-send.
+    var token: String?
+    /// Set when a delivery report said the message failed after it was accepted.
+    var bounce: Bounce?
 
     enum CodingKeys: String, CodingKey {
-        case role, recipients, attempts
+        case role, recipients, attempts, token, bounce
         case messageID = "message_id"
         case contractNumber = "contract_number"
         case mailFrom = "mail_from"

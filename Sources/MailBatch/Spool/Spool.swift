@@ -19,8 +19,17 @@ struct Spool: Sendable {
     var verify: String { root + "/verify" }
     /// Operations that span several renames (a key reissue) note their intent here first.
     var journal: String { root + "/journal" }
+    /// Returned mail handed over by `mailbatch bounce`, as a Maildir (`tmp/`, `new/`, `cur/`).
+    var bounceInbox: Maildir { Maildir(path: root + "/bounces") }
+    /// Returned mail that was not acted on (auto-replies, unknown tokens, forgeries), each with a note.
+    var unmatchedBounces: String { root + "/bounces/unmatched" }
+    /// Which problems the operator summary has already reported.
+    var notify: String { root + "/notify" }
 
-    var allFolders: [String] { [incoming, processing, rejected, paper, duplicates, contracts, outbox, failed, temp, verify, journal] }
+    var allFolders: [String] {
+        [incoming, processing, rejected, paper, duplicates, contracts, outbox, failed, temp, verify, journal]
+            + bounceInbox.folders + [unmatchedBounces, notify]
+    }
 
     func contractFolder(_ number: String) -> String { "\(contracts)/\(number)" }
 

@@ -1,0 +1,117 @@
+import Logging
+
+/// Takes up returned mail (README: Bounces): from the configured Maildir's `new/` and from the
+/// spool's own `bounces/new/` (where `mailbatch bounce` puts what it reads on stdin). Each message
+/// is read, matched to the one sending it reports on, and applied; then it moves to `cur/`. A
+/// message that cannot be acted on is copied to `bounces/unmatched/` with a note first.
+///
+/// Applying is idempotent, so a kill -9 at any moment loses nothing and applies nothing twice: a
+/// bounce is written into the envelope before the envelope moves to `failed/`, a history line names
+/// its report and is not written again, and a report still in `new/` is simply read again.
+struct BounceIntake: Sendable {
+    let spool: Spool
+    let settings: BounceSettings?
+    let logger: Logger
+    let now: @Sendable () -> Int
+
+    struct Tally: Sendable, Equatable {
+        var bounced = 0
+        var delayed = 0
+        var setAside = 0
+        var taken: Int { bounced + delayed + setAside }
+    }
+
+    /// Every Maildir this configuration takes bounces from.
+    var maildirs: [Maildir] { [spool.bounceInbox] + (settings?.maildir.map { [Maildir(path: $0)] } ?? []) }
+
+    func takeUp() throws(FileSystemError) -> Tally {
+        var tally = Tally()
+        for maildir in maildirs {
+            guard PosixFS.isDirectory(maildir.new) else {
+                logger.warning("the bounce Maildir has no new/ folder", metadata: ["maildir": "\(maildir.path)"])
+                continue
+            }
+            for name in try maildir.waiting() {
+                try takeUp(name, from: maildir, into: &tally)
+            }
+        }
+        return tally
+    }
+
+    private func takeUp(_ name: String, from maildir: Maildir, into tally: inout Tally) throws(FileSystemError) {
+        let bytes: [UInt8]
+        switch try PosixFS.readRegularFile("\(maildir.new)/\(name)", limit: 10 << 20) {
+        case .bytes(let b): bytes = b
+        case .tooLarge: bytes = []
+        case .notRegularFile(let what):
+            // Not a message: noted, moved on to cur/ untouched, never read.
+            try spool.write(
+                "\(JST.iso8601(epochSeconds: now())) not acted on: \(what), left in \(maildir.cur)\n",
+                to: "\(spool.unmatchedBounces)/\(Maildir.seenName(name)).note.txt")
+            try maildir.markSeen(name)
+            tally.setAside += 1
+            return
+        }
+        let seen = Maildir.seenName(name)
+        let decision: BounceMatcher.Decision =
+            bytes.isEmpty ? .setAside("empty, or larger than 10 MiB") : BounceMatcher(spool: spool, settings: settings).decide(bytes)
+        switch decision {
+        case .setAside(let reason):
+            try setAside(bytes, name: seen, reason: reason)
+            tally.setAside += 1
+            logger.warning("returned mail set aside", metadata: ["file": "\(name)", "reason": "\(reason)"])
+        case .apply(let target, let failed, let delayed):
+            for recipient in delayed { try noteDelay(target, recipient, report: seen) }
+            if let recipient = failed.first { try markBounced(target, recipient, report: seen) }
+            if !failed.isEmpty { tally.bounced += 1 } else { tally.delayed += 1 }
+        }
+        try maildir.markSeen(name)
+    }
+
+    /// A copy in `bounces/unmatched/` with a note, before the original leaves `new/`.
+    private func setAside(_ bytes: [UInt8], name: String, reason: String) throws(FileSystemError) {
+        try spool.write(bytes, to: "\(spool.unmatchedBounces)/\(name)")
+        try spool.write("\(JST.iso8601(epochSeconds: now())) not acted on: \(reason)\n", to: "\(spool.unmatchedBounces)/\(name).note.txt")
+    }
+
+    private func noteDelay(_ target: BounceMatcher.Target, _ r: ReturnedMail.Recipient, report: String) throws(FileSystemError) {
+        let e = target.envelope
+        let line =
+            "\(JST.iso8601(epochSeconds: now())) \(e.role) mail to \(r.address ?? e.recipients.joined(separator: ", ")) delayed: \(r.status) \(r.diagnostic) (report \(report))"
+        try appendOnce(line, marker: "(report \(report))", contract: e.contractNumber)
+        logger.notice("delivery delayed", metadata: ["contract": "\(e.contractNumber)", "role": "\(e.role)", "status": "\(r.status)"])
+    }
+
+    /// The envelope (in `sent/`, or in the outbox when a crash left it there after the 250) records the
+    /// bounce, then moves to `failed/`.
+    private func markBounced(_ target: BounceMatcher.Target, _ r: ReturnedMail.Recipient, report: String) throws(FileSystemError) {
+        var envelope = target.envelope
+        if envelope.bounce == nil {
+            envelope.bounce = .init(
+                at: JST.iso8601(epochSeconds: now()), recipient: r.address ?? envelope.recipients.first ?? "", status: r.status,
+                diagnostic: r.diagnostic, report: report)
+            if target.place != .failed { try spool.write(envelope.encoded(), to: target.path) }
+        }
+        if target.place != .failed {
+            let destination = "\(spool.failed)/\(spool.freeName(envelope.fileName, in: spool.failed))"
+            try PosixFS.move(target.path, to: destination)
+            try PosixFS.syncDirectory(spool.failed)
+            try PosixFS.syncDirectory(PosixFS.parentPath(target.path))
+        }
+        let b = envelope.bounce!
+        let line =
+            "\(JST.iso8601(epochSeconds: now())) \(envelope.role) mail bounced from \(b.recipient): \(b.status) \(b.diagnostic) (report \(report)); fix the address with `mailbatch resend \(envelope.contractNumber) --to \(envelope.role) --address …`"
+        try appendOnce(line, marker: "(report \(report))", contract: envelope.contractNumber)
+        logger.error(
+            "bounced",
+            metadata: ["contract": "\(envelope.contractNumber)", "role": "\(envelope.role)", "status": "\(b.status)", "diagnostic": "\(b.diagnostic)"])
+    }
+
+    /// Appends a history line unless a line with the same report marker is already there.
+    private func appendOnce(_ line: String, marker: String, contract: String) throws(FileSystemError) {
+        let folder = ContractFolder(path: spool.contractFolder(contract))
+        let history = (try? PosixFS.read(folder.history)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        if history.contains(marker) { return }
+        try PosixFS.appendLine(line, to: folder.history)
+    }
+}

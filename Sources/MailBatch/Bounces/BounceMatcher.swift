@@ -1,0 +1,96 @@
+/// Decides what a returned message means for the spool: which sending it reports on (by the
+/// return path's token first, then by the returned Message-ID), and which of that message's
+/// recipients failed or were delayed. Everything it cannot tie to a message mailbatch sent, with a
+/// recipient that message had, is set aside with the reason.
+struct BounceMatcher {
+    let spool: Spool
+    let settings: BounceSettings?
+
+    struct Target {
+        enum Place { case sent, outbox, failed }
+        let path: String
+        let envelope: Envelope
+        let place: Place
+    }
+
+    enum Decision {
+        case apply(Target, failed: [ReturnedMail.Recipient], delayed: [ReturnedMail.Recipient])
+        case setAside(String)
+    }
+
+    func decide(_ bytes: [UInt8]) -> Decision {
+        let mail = ReturnedMail.read(bytes)
+        switch mail.kind {
+        case .autoReply(let why): return .setAside("an automatic reply (\(why)), not a delivery report")
+        case .notAReport(let why): return .setAside(why)
+        case .report: break
+        }
+        let candidates: [Target]
+        if let returnPath = settings?.returnPath,
+            let (address, token) = mail.deliveredTo.lazy.compactMap({ a in returnPath.token(in: a).map { (a, $0) } }).first
+        {
+            guard let (number, role) = ReturnPath.parse(token: token) else {
+                return .setAside("the token in \(address) is not one mailbatch makes")
+            }
+            candidates = sendings(number, role).filter { $0.envelope.token == token }
+            if candidates.isEmpty { return .setAside("no message was sent with the return path \(address): forged, or for another system") }
+        } else if let id = mail.originalMessageID {
+            guard let (number, role) = Self.parse(messageID: id) else { return .setAside("the returned Message-ID <\(id)> is not one of mailbatch's") }
+            candidates = sendings(number, role).filter { $0.envelope.messageID == id }
+            if candidates.isEmpty { return .setAside("no message with Message-ID <\(id)> was sent") }
+        } else {
+            return .setAside("the report names neither a return-path token nor the Message-ID of the returned message")
+        }
+        // The latest sending whose recipients the report names (a re-send keeps its Message-ID).
+        for target in candidates.reversed() {
+            let named = mail.recipients.filter { r in r.address.map { a in target.envelope.recipients.contains { $0.lowercased() == a.lowercased() } } ?? true }
+            let failed = named.filter { $0.action == .failed }
+            let delayed = named.filter { $0.action == .delayed }
+            if !failed.isEmpty || !delayed.isEmpty { return .apply(target, failed: failed, delayed: delayed) }
+        }
+        let named = mail.recipients.compactMap(\.address).joined(separator: ", ")
+        if mail.recipients.allSatisfy({ $0.action != .failed && $0.action != .delayed }) {
+            return .setAside("the report says the message was delivered or relayed (\(named)); nothing to do")
+        }
+        return .setAside("the report is about \(named.isEmpty ? "no named recipient" : named), not a recipient of that message")
+    }
+
+    /// Every place a sending of this contract's message may be after its 250: `sent/`, the outbox
+    /// (a crash before the move), `failed/` (a bounce already applied). Oldest first.
+    private func sendings(_ number: String, _ role: MessageRole) -> [Target] {
+        guard let folder = spool.issuedContract(number) else { return [] }
+        var result: [Target] = []
+        let sent = ((try? PosixFS.list(folder.sent)) ?? []).filter { $0.hasPrefix("\(role).") && $0.hasSuffix(".json") || $0.hasPrefix("\(role).") }
+        for file in sent.sorted(by: { Self.epoch($0) < Self.epoch($1) }) {
+            let path = "\(folder.sent)/\(file)"
+            if let e = try? Envelope.decode(PosixFS.read(path)) { result.append(Target(path: path, envelope: e, place: .sent)) }
+        }
+        let outbox = spool.outboxFile(number: number, role: role)
+        if let e = try? Envelope.decode(PosixFS.read(outbox)), e.attempts.last?.outcome == .sent {
+            result.append(Target(path: outbox, envelope: e, place: .outbox))
+        }
+        for file in (try? spool.queueEntries(in: spool.failed, of: number)) ?? [] {
+            let path = "\(spool.failed)/\(file)"
+            if let e = try? Envelope.decode(PosixFS.read(path)), e.role == role, e.bounce != nil {
+                result.insert(Target(path: path, envelope: e, place: .failed), at: 0)
+            }
+        }
+        return result
+    }
+
+    /// `contractor.1700000000.json` → 1700000000 (the time it was recorded as sent).
+    private static func epoch(_ file: String) -> Int {
+        let parts = file.split(separator: ".")
+        return parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+    }
+
+    /// mailbatch's Message-IDs are `<contract>.<role>.<random>@<domain>`.
+    static func parse(messageID: String) -> (String, MessageRole)? {
+        guard let at = messageID.lastIndex(of: "@") else { return nil }
+        let parts = messageID[..<at].split(separator: ".")
+        guard parts.count == 3, let role = MessageRole(rawValue: String(parts[1])), ContractValidator.isValidContractNumber(String(parts[0])) else {
+            return nil
+        }
+        return (String(parts[0]), role)
+    }
+}

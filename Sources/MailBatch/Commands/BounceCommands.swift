@@ -1,0 +1,73 @@
+import ArgumentParser
+import Glibc
+
+/// `mailbatch bounces`: take up the returned mail waiting in the Maildir(s), and nothing else.
+struct BouncesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bounces",
+        abstract: "Take up returned mail from the [bounces] Maildir and the spool's bounces/new/ (every run does this first).",
+        discussion: "Exit codes: 0 nothing bounced; 1 a message bounced (see `mailbatch status`); 2 configuration error; 75 another run holds the lock.")
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        let configuration = try options.loadConfiguration()
+        try configuration.spool.prepare()
+        let logger = options.makeLogger()
+        let tally = try withSpoolLock(configuration.spool) {
+            try BounceIntake(spool: configuration.spool, settings: configuration.bounces, logger: logger, now: { WallClock.epochSeconds() })
+                .takeUp()
+        }
+        if !(options.quiet && tally.bounced == 0 && tally.setAside == 0) {
+            print("returned mail: \(tally.bounced) bounced, \(tally.delayed) delayed, \(tally.setAside) set aside (\(configuration.spool.unmatchedBounces)/)")
+        }
+        if tally.bounced > 0 { throw ExitCode(ExitCodes.attention) }
+    }
+}
+
+/// `mailbatch bounce`: one returned message on standard input (a Postfix `pipe` transport, a `.forward`).
+/// It is first stored in the spool's `bounces/new/`, so it is never lost; then it is taken up at
+/// once, or by the next run when a run holds the lock.
+struct BounceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bounce",
+        abstract: "Read one returned message on standard input and take it up (for a Postfix pipe transport).",
+        discussion:
+            "Exit codes: 0 stored (and taken up, or left for the next run when one is running); 2 configuration error; 75 it could not be stored (Postfix retries)."
+    )
+    @OptionGroup var options: GlobalOptions
+
+    static let limit = 10 << 20
+
+    func run() throws {
+        let configuration = try options.loadConfiguration()
+        let spool = configuration.spool
+        try spool.prepare()
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { break }
+            bytes += buffer[0..<n]
+            if bytes.count > Self.limit { throw CommandFailure(message: "the message on standard input is larger than 10 MiB", code: ExitCodes.attention) }
+        }
+        guard !bytes.isEmpty else { throw CommandFailure(message: "nothing on standard input", code: ExitCodes.usage) }
+        let name = "\(WallClock.epochSeconds()).M\(UInt32.random(in: 0...UInt32.max))P\(getpid()).mailbatch"
+        try spool.bounceInbox.deliver(bytes, name: name)
+        let logger = options.makeLogger()
+        let tally: BounceIntake.Tally
+        do {
+            tally = try withSpoolLock(spool) {
+                try BounceIntake(spool: spool, settings: configuration.bounces, logger: logger, now: { WallClock.epochSeconds() }).takeUp()
+            }
+        } catch SpoolLock.Failure.heldByAnotherRun {
+            if !options.quiet { print("stored in \(spool.bounceInbox.new)/\(name); the running batch takes it up next time") }
+            return
+        }
+        if !options.quiet {
+            print("returned mail: \(tally.bounced) bounced, \(tally.delayed) delayed, \(tally.setAside) set aside (\(spool.unmatchedBounces)/)")
+        }
+        // Exit 0 even for a bounce: to Postfix's pipe(8) any other status but 75 means "bounce this", and
+        // a bounce of a bounce helps nobody. `status`, `show` and the next run's operator summary report it.
+    }
+}

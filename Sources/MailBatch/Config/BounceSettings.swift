@@ -1,0 +1,45 @@
+/// `[bounces]`: the envelope sender that brings returned mail back to mailbatch (VERP), and where
+/// the relay delivers it.
+struct BounceSettings: Sendable {
+    let returnPath: ReturnPath
+    /// A Maildir the relay delivers bounces into; every run takes up its `new/`.
+    var maildir: String?
+}
+
+/// `[notify]`: who hears of a run in which something needs a person.
+struct NotifySettings: Sendable {
+    var to: [String]
+    /// A message deferred longer than this is reported too.
+    var staleAfterSeconds = 4 * 3600
+}
+
+extension ConfigurationLoader {
+    static func bounceSettings(_ top: TOMLSection, baseDirectory: String, file: String) throws(ConfigurationError) -> BounceSettings? {
+        guard let section = try top.section("bounces") else { return nil }
+        guard let template = try section.string("return_path") else {
+            throw ConfigurationError("\(file): [bounces] return_path is missing (for example return_path = \"bounces+{token}@bounces.example.jp\")")
+        }
+        guard let returnPath = ReturnPath(template: template) else {
+            throw ConfigurationError(
+                "\(file): [bounces] return_path \"\(template)\" must be an address with {token} once in its local part, such as \"bounces+{token}@bounces.example.jp\""
+            )
+        }
+        let maildir = try section.string("maildir").map { absolutePath($0, relativeTo: baseDirectory) }
+        try section.rejectUnknownKeys()
+        return BounceSettings(returnPath: returnPath, maildir: maildir)
+    }
+
+    static func notifySettings(_ top: TOMLSection, file: String) throws(ConfigurationError) -> NotifySettings? {
+        guard let section = try top.section("notify") else { return nil }
+        guard let to = try section.strings("to"), !to.isEmpty else {
+            throw ConfigurationError("\(file): [notify] to is missing (for example to = [\"ops@example.jp\"])")
+        }
+        for address in to where !EmailAddress.isPlainAddrSpec(address) {
+            throw ConfigurationError("\(file): [notify] to: \"\(address)\" is not a plain e-mail address (local@domain)")
+        }
+        var settings = NotifySettings(to: to)
+        settings.staleAfterSeconds = try section.int("stale_after_seconds", in: 60...(30 * 86_400)) ?? settings.staleAfterSeconds
+        try section.rejectUnknownKeys()
+        return settings
+    }
+}

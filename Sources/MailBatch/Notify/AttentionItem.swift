@@ -1,0 +1,59 @@
+/// One thing in the spool that needs a person (README: The operator hears of it): a rejected record,
+/// a failed or bounced message, or a message deferred longer than `[notify] stale_after_seconds`.
+/// Never holds a key: only file names, contract numbers, SMTP replies and delivery-status codes.
+struct AttentionItem: Sendable, Equatable {
+    enum Kind: String, Sendable {
+        case rejected, failed, bounced, stale
+    }
+
+    let kind: Kind
+    /// Stable while the item stays the same; a new failure of the same message gets a new one.
+    let key: String
+    /// The file or contract number.
+    let subject: String
+    let reason: String
+    /// The command that shows more.
+    let command: String
+
+    /// Everything in the spool that needs a person now.
+    static func collect(_ spool: Spool, staleAfterSeconds: Int, now: Int) throws(FileSystemError) -> [AttentionItem] {
+        var items: [AttentionItem] = []
+        for note in try PosixFS.list(spool.rejected).filter({ $0.hasSuffix(".error.txt") }).sorted() {
+            let file = String(note.dropLast(".error.txt".count))
+            let text = (try? PosixFS.read("\(spool.rejected)/\(note)")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let lines = text.split(separator: "\n").prefix(4).joined(separator: " / ")
+            items.append(
+                AttentionItem(
+                    kind: .rejected, key: "rejected:\(file)", subject: "rejected/\(file)", reason: String(lines.prefix(600)),
+                    command: "cat \(spool.rejected)/\(note)"))
+        }
+        for file in try spool.queueEntries(in: spool.failed, of: nil).sorted() {
+            guard let e = try? Envelope.decode(PosixFS.read("\(spool.failed)/\(file)")) else { continue }
+            let subject = "\(e.contractNumber) (\(e.role) mail to \(e.recipients.joined(separator: ", ")))"
+            if let b = e.bounce {
+                items.append(
+                    AttentionItem(
+                        kind: .bounced, key: "bounced:\(file):\(b.report)", subject: subject,
+                        reason: "bounced from \(b.recipient): \(b.status) \(b.diagnostic)",
+                        command: "mailbatch show \(e.contractNumber); then mailbatch resend \(e.contractNumber) --to \(e.role) --address …"))
+            } else {
+                items.append(
+                    AttentionItem(
+                        kind: .failed, key: "failed:\(file):\(e.attempts.count)", subject: subject,
+                        reason: "failed: \(e.attempts.last?.reply ?? "no attempt recorded")", command: "mailbatch show \(e.contractNumber)"))
+            }
+        }
+        for file in try spool.queueEntries(in: spool.outbox, of: nil).sorted() {
+            guard let e = try? Envelope.decode(PosixFS.read("\(spool.outbox)/\(file)")), let last = e.attempts.last, last.outcome == .deferred,
+                now - e.queuedAt >= staleAfterSeconds
+            else { continue }
+            items.append(
+                AttentionItem(
+                    kind: .stale, key: "stale:\(e.messageID):\(e.queuedAt)", subject: "\(e.contractNumber) (\(e.role) mail)",
+                    reason:
+                        "deferred since \(JST.iso8601(epochSeconds: e.queuedAt)) (\(e.attempts.count) attempt(s)); last reply: \(last.reply)",
+                    command: "mailbatch show \(e.contractNumber)"))
+        }
+        return items
+    }
+}
