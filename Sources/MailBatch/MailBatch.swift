@@ -12,10 +12,11 @@ struct MailBatch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailbatch",
         abstract: "Issue electronic guarantee certificates (電子証書) and deliver their authentication keys (認証キー) by e-mail.",
+        version: MailBatchVersion.current,
         subcommands: [
             RunCommand.self, StatusCommand.self, ShowCommand.self, ResendCommand.self, RetryCommand.self, PreviewCommand.self,
             OrderersCommand.self, DoctorCommand.self, VerifyCommand.self, KeygenCommand.self, ReissueKeyCommand.self, RevokeCommand.self,
-            BouncesCommand.self, BounceCommand.self,
+            BouncesCommand.self, BounceCommand.self, UpgradeCommand.self, BackupCommand.self,
         ])
 
     static func main() {

@@ -1,8 +1,5 @@
-public import Foundation
-
 /// The orderer directory shipped with mailbatch (`orderers.toml`), a data file rather than code.
+/// Found by `DataFiles` (next to the binary, or `share/mailbatch/orderers.toml`), never by `Bundle.module`.
 public enum ShippedOrdererDirectory {
-    public static var file: URL? {
-        Bundle.module.url(forResource: "orderers", withExtension: "toml")
-    }
+    public static let resourceFile = "mailbatch_OrdererData.resources/orderers.toml"
 }

@@ -21,6 +21,8 @@ struct BatchRun: Sendable {
         case locked(String)
         case spool(FileSystemError)
         case configuration(String)
+        /// The spool's format is newer than this binary, or needs `mailbatch upgrade`.
+        case format(SpoolFormat.Problem)
     }
 
     func run() throws(Failure) -> RunReport {
@@ -37,13 +39,32 @@ struct BatchRun: Sendable {
             }
         }
         defer { withExtendedLifetime(lock) {} }
+        do { try SpoolFormat.check(spool) } catch { throw .format(error) }
 
         let started = now()
+        let clock = ContinuousClock.now
         var report = RunReport()
         steps(spool, &report)
         notifyOperator(&report)
         try? spool.write(SpoolJSON.encode(LastRun(report: report, startedAt: started, finishedAt: now())), to: LastRun.path(spool))
+        writeMetrics(report, startedAt: started, clock: clock)
         return report
+    }
+
+    /// `[metrics] textfile`, after every run; a failure to write it is logged, never fatal.
+    private func writeMetrics(_ report: RunReport, startedAt: Int, clock: ContinuousClock.Instant) {
+        guard let path = configuration.metricsTextfile else { return }
+        let inventory = try? SpoolInventory.take(configuration.spool)
+        let elapsed = ContinuousClock.now - clock
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let metrics = RunMetrics(
+            report: report, inventory: inventory, startedAt: startedAt, finishedAt: now(), durationSeconds: seconds,
+            oldestWaitingAge: inventory?.oldestQueuedEpoch.map { max(0, now() - $0) } ?? 0)
+        do {
+            try metrics.write(to: path)
+        } catch {
+            logger.error("cannot write the metrics file", metadata: ["file": "\(path)", "error": "\(error.description)"])
+        }
     }
 
     /// Returned mail, then new records, then delivery; what stops the run early is in the report.

@@ -28,7 +28,7 @@ struct RunReport: Sendable {
 
     var exitCode: Int32 {
         if stopIsConfiguration { return ExitCodes.usage }
-        if rejected > 0 || delivery.failed > 0 || bounces.bounced > 0 { return ExitCodes.attention }
+        if rejected > 0 || delivery.failed > 0 || delivery.held > 0 || bounces.bounced > 0 { return ExitCodes.attention }
         if stoppedBy != nil || delivery.deferred > 0 || delivery.serverUnreachable || notifyFailure != nil { return ExitCodes.temporary }
         return ExitCodes.success
     }
@@ -50,6 +50,7 @@ struct RunReport: Sendable {
         text += row("mail deferred", delivery.deferred, spool.outbox + "/")
         text += row("mail waiting", delivery.waiting, spool.outbox + "/")
         text += row("mail failed", delivery.failed, spool.failed + "/")
+        if delivery.held > 0 { text += row("envelope unreadable", delivery.held, spool.held + "/ (see its .error.txt)") }
         if bounces.taken > 0 {
             text += row("mail bounced", bounces.bounced, spool.failed + "/")
             text += row("delivery delayed", bounces.delayed, "history.log of the contract")

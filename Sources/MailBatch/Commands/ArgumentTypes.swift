@@ -8,3 +8,4 @@ extension ContractRecord.Category: ExpressibleByArgument {}
 extension CivilDate: ExpressibleByArgument {
     public init?(argument: String) { self.init(iso: argument) }
 }
+extension LineLogHandler.Format: ExpressibleByArgument {}

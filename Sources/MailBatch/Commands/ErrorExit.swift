@@ -21,7 +21,9 @@ enum ErrorExit {
             case .locked(let path): ("another mailbatch run holds \(path); try again later", ExitCodes.temporary)
             case .spool(let fs): ("spool error: \(fs.description)", ExitCodes.temporary)
             case .configuration(let message): ("configuration error: \(message)", ExitCodes.usage)
+            case .format(let problem): ("spool format: \(problem.description)", ExitCodes.usage)
             }
+        case let e as SpoolFormat.Problem: ("spool format: \(e.description)", ExitCodes.usage)
         case let e as Spool.NotIssued: (e.description, ExitCodes.attention)
         case let e as Requeue.Failure: (e.description, ExitCodes.attention)
         case let e as KeyReissue.Failure: (e.description, ExitCodes.attention)

@@ -12,12 +12,16 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Log debug detail.")
     var verbose = false
 
+    @Option(name: .long, help: "Log lines as text or as one JSON object a line.")
+    var logFormat: LineLogHandler.Format = .text
+
     func loadConfiguration() throws(ConfigurationError) -> Configuration {
         try ConfigurationLoader.load(path: config ?? ConfigurationLoader.defaultPath())
     }
 
     func makeLogger() -> Logger {
-        var logger = Logger(label: "mailbatch") { StreamLogHandler.standardError(label: $0) }
+        let format = logFormat
+        var logger = Logger(label: "mailbatch") { LineLogHandler(label: $0, format: format, timestamps: !LineLogHandler.underJournal) }
         logger.logLevel = verbose ? .debug : (quiet ? .warning : .info)
         return logger
     }

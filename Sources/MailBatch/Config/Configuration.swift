@@ -20,6 +20,8 @@ struct Configuration: Sendable {
     var bounces: BounceSettings?
     /// `[notify]`: the operator summary after a run that needs a person.
     var notify: NotifySettings?
+    /// `[metrics] textfile`: the Prometheus text file written after every run.
+    var metricsTextfile: String?
 }
 
 extension Configuration {

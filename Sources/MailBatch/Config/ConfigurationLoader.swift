@@ -67,12 +67,20 @@ enum ConfigurationLoader {
         }
         let bounces = try bounceSettings(top, baseDirectory: baseDirectory, file: file)
         let notify = try notifySettings(top, file: file)
+        var metricsTextfile: String?
+        if let section = try top.section("metrics") {
+            metricsTextfile = resolve(try section.string("textfile"))
+            if let path = metricsTextfile, !path.hasSuffix(".prom") {
+                throw ConfigurationError("\(file): [metrics] textfile \(path) must end in .prom (node_exporter's textfile collector reads only those)")
+            }
+            try section.rejectUnknownKeys()
+        }
         try top.rejectUnknownKeys()
 
         return Configuration(
             file: file, spool: Spool(root: spool), smtp: smtp, mail: MailSettings(from: from, suretyName: surety),
             delivery: delivery, templatesDirectory: templates, orderersFile: orderersFile, workers: workers, signingKeyFile: signingKeyFile,
-            branches: branches, viewerURL: viewerURL, bounces: bounces, notify: notify)
+            branches: branches, viewerURL: viewerURL, bounces: bounces, notify: notify, metricsTextfile: metricsTextfile)
     }
 
     /// `[branch]` (required) and any `[branches."大分支店"]` tables, each with name, phone, hours.

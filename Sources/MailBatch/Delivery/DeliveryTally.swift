@@ -5,6 +5,8 @@ struct DeliveryTally: Sendable, Equatable {
     var failed = 0
     /// Messages not yet due (waiting for their next attempt time).
     var waiting = 0
+    /// Envelopes that could not be read and were set aside in `held/`.
+    var held = 0
     /// The server could not be reached often enough in a row that the pass gave up.
     var serverUnreachable = false
 }

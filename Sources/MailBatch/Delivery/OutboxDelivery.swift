@@ -41,6 +41,7 @@ struct OutboxDelivery: Sendable {
             total.deferred += tally.deferred
             total.failed += tally.failed
             total.waiting += tally.waiting
+            total.held += tally.held
         }
         total.serverUnreachable = health.unreachable
         return total
@@ -99,10 +100,13 @@ final class OutboxWorker {
     /// One outbox entry: finish it if a crash left it sent, wait if it is not due, else try it once.
     private func deliver(_ file: String, into tally: inout DeliveryTally) throws(FileSystemError) {
         let path = "\(spool.outbox)/\(file)"
-        guard var envelope = try? Envelope.decode(PosixFS.read(path)) else {
-            logger.error("unreadable envelope", metadata: ["file": "\(file)"])
-            try PosixFS.move(path, to: "\(spool.failed)/\(spool.freeName(file, in: spool.failed))")
-            tally.failed += 1
+        var envelope: Envelope
+        do {
+            envelope = try Envelope.decode(PosixFS.read(path))
+        } catch {
+            // Not the server's doing: set aside in held/ with what to do, never dead-lettered as refused.
+            try hold(file, because: "\(error)")
+            tally.held += 1
             return
         }
         if envelope.attempts.last?.outcome == .sent { return try finishSent(envelope, from: path) }
@@ -139,6 +143,17 @@ final class OutboxWorker {
         case .temporary(let reply, let connectionFailed):
             try postpone(&envelope, reply, connectionFailed: connectionFailed, at: path, into: &tally)
         }
+    }
+
+    private func hold(_ file: String, because reason: String) throws(FileSystemError) {
+        let name = spool.freeName(file, in: spool.held)
+        try spool.write(
+            "\(JST.iso8601(epochSeconds: now())) outbox/\(file) could not be read: \(reason)\nNothing was sent. Repair the file (compare with contracts/<番号>/messages/<role>.json) and move it back to outbox/, or use `mailbatch resend <番号>`; a file from a newer mailbatch needs that version.\n",
+            to: "\(spool.held)/\(name).error.txt")
+        try PosixFS.move("\(spool.outbox)/\(file)", to: "\(spool.held)/\(name)")
+        try PosixFS.syncDirectory(spool.held)
+        try PosixFS.syncDirectory(spool.outbox)
+        logger.error("unreadable envelope held", metadata: ["file": "\(file)", "held": "\(spool.held)/\(name)", "error": "\(reason)"])
     }
 
     /// A 4xx or a connection failure: retry later with backoff, or give up once the lifetime is over.

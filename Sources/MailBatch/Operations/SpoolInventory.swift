@@ -27,12 +27,16 @@ struct SpoolInventory: Codable, Sendable {
     var failed = 0
     /// Messages a delivery report said failed after the server accepted them (in `failed/`).
     var bounced = 0
+    /// Envelopes set aside in `held/` because they could not be read.
+    var held = 0
     var nextAttemptAt: String?
     var oldestWaiting: Waiting?
     var lastRun: LastRun?
+    /// When the oldest waiting message was queued (Unix time), for the metrics file.
+    var oldestQueuedEpoch: Int?
 
     enum CodingKeys: String, CodingKey {
-        case incoming, processing, rejected, paper, duplicates, issued, queued, deferred, sent, failed, bounced
+        case incoming, processing, rejected, paper, duplicates, issued, queued, deferred, sent, failed, bounced, held
         case nextAttemptAt = "next_attempt_at"
         case oldestWaiting = "oldest_waiting"
         case lastRun = "last_run"
@@ -56,6 +60,7 @@ struct SpoolInventory: Codable, Sendable {
         for file in try PosixFS.list(spool.failed) where file.hasSuffix(".json") || file.contains(".json.") {
             if (try? Envelope.decode(PosixFS.read("\(spool.failed)/\(file)")))?.bounce != nil { inventory.bounced += 1 } else { inventory.failed += 1 }
         }
+        inventory.held = ((try? PosixFS.list(spool.held)) ?? []).filter { !$0.hasSuffix(".error.txt") && !$0.hasPrefix(".") }.count
         var earliestNext: Int?
         var oldest: (Int, Waiting)?
         for file in try PosixFS.list(spool.outbox) where file.hasSuffix(".json") && !file.hasPrefix(".") {
@@ -73,6 +78,7 @@ struct SpoolInventory: Codable, Sendable {
         }
         inventory.nextAttemptAt = earliestNext.map { JST.iso8601(epochSeconds: $0) }
         inventory.oldestWaiting = oldest?.1
+        inventory.oldestQueuedEpoch = oldest?.0
         inventory.lastRun = LastRun.load(spool)
         return inventory
     }
@@ -93,6 +99,7 @@ struct SpoolInventory: Codable, Sendable {
         out += row("sent", sent)
         out += row("failed", failed, failed > 0 ? "(see `mailbatch show <number>`; `mailbatch retry` re-queues)" : "")
         out += row("bounced", bounced, bounced > 0 ? "(see `mailbatch show <number>`; fix with `mailbatch resend <number> --to … --address …`)" : "")
+        if held > 0 { out += row("held", held, "(unreadable envelopes: read \(held == 1 ? "its" : "each") .error.txt in held/)") }
         if let oldest = oldestWaiting {
             out += "oldest waiting: \(oldest.file), queued \(oldest.queuedAt), \(oldest.attempts) attempt(s), next \(oldest.nextAttemptAt)\n"
         }

@@ -1,5 +1,3 @@
-import OrdererData
-
 /// The orderers mailbatch knows: the shipped directory with the operator's overrides applied.
 struct OrdererDirectory: Sendable {
     let orderers: [String: Orderer]
@@ -7,8 +5,11 @@ struct OrdererDirectory: Sendable {
     func orderer(named name: String) -> Orderer? { orderers[name] }
 
     static func load(overrides: String?) throws(ConfigurationError) -> OrdererDirectory {
-        guard let shipped = ShippedOrdererDirectory.file?.path else {
-            throw ConfigurationError("the shipped orderer directory (orderers.toml) is missing next to the mailbatch binary; reinstall it")
+        let shipped: String
+        do {
+            shipped = try DataFiles.ordererFile()
+        } catch {
+            throw ConfigurationError(error.description)
         }
         var orderers: [String: Orderer] = [:]
         try OrdererFileParser.apply(try TOMLSection.read(shipped, what: "the shipped orderer directory"), to: &orderers, overrides: false)

@@ -40,9 +40,11 @@ struct Envelope: Sendable, Codable, Equatable {
     var token: String?
     /// Set when a delivery report said the message failed after it was accepted.
     var bounce: Bounce?
+    /// The envelope's schema version (`SpoolFormat.envelopeSchema`); absent in spools of format 0.
+    var schema: Int? = SpoolFormat.envelopeSchema
 
     enum CodingKeys: String, CodingKey {
-        case role, recipients, attempts, token, bounce
+        case role, recipients, attempts, token, bounce, schema
         case messageID = "message_id"
         case contractNumber = "contract_number"
         case mailFrom = "mail_from"
@@ -56,7 +58,15 @@ struct Envelope: Sendable, Codable, Equatable {
 
     func encoded() throws(FileSystemError) -> [UInt8] { Array(try SpoolJSON.encode(self)) }
 
+    /// An envelope written by a newer mailbatch: not guessed at.
+    struct NewerSchema: Error, CustomStringConvertible {
+        let schema: Int
+        var description: String { "the envelope is schema \(schema), newer than this mailbatch knows (\(SpoolFormat.envelopeSchema))" }
+    }
+
     static func decode(_ bytes: [UInt8]) throws -> Envelope {
-        try JSONDecoder().decode(Envelope.self, from: Data(bytes))
+        let envelope = try JSONDecoder().decode(Envelope.self, from: Data(bytes))
+        if let schema = envelope.schema, schema > SpoolFormat.envelopeSchema { throw NewerSchema(schema: schema) }
+        return envelope
     }
 }

@@ -23,12 +23,14 @@ struct Spool: Sendable {
     var bounceInbox: Maildir { Maildir(path: root + "/bounces") }
     /// Returned mail that was not acted on (auto-replies, unknown tokens, forgeries), each with a note.
     var unmatchedBounces: String { root + "/bounces/unmatched" }
+    /// Envelopes that could not be read (damaged, or written by a newer mailbatch), each with `.error.txt`.
+    var held: String { root + "/held" }
     /// Which problems the operator summary has already reported.
     var notify: String { root + "/notify" }
 
     var allFolders: [String] {
         [incoming, processing, rejected, paper, duplicates, contracts, outbox, failed, temp, verify, journal]
-            + bounceInbox.folders + [unmatchedBounces, notify]
+            + bounceInbox.folders + [unmatchedBounces, notify, held]
     }
 
     func contractFolder(_ number: String) -> String { "\(contracts)/\(number)" }

@@ -38,9 +38,11 @@ enum PosixFS {
 
     /// Writes bytes durably and atomically: readers see the old file or the whole new one, never a part.
     /// The temp file is made in `tempFolder` (same file system), so a crash leaves debris only there.
-    static func writeAtomically(_ bytes: some Collection<UInt8>, to path: String, tempFolder: String) throws(FileSystemError) {
+    static func writeAtomically(
+        _ bytes: some Collection<UInt8>, to path: String, tempFolder: String, mode: mode_t = fileMode
+    ) throws(FileSystemError) {
         let temp = "\(tempFolder)/.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(lastComponent(path))"
-        try writeNew(bytes, to: temp, sync: true)
+        try writeNew(bytes, to: temp, sync: true, mode: mode)
         guard rename(temp, path) == 0 else {
             let code = errno
             unlink(temp)
@@ -50,11 +52,11 @@ enum PosixFS {
     }
 
     /// Creates a file that must not exist yet, owner-only, optionally fsync'ed.
-    static func writeNew(_ bytes: some Collection<UInt8>, to path: String, sync: Bool) throws(FileSystemError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, fileMode)
+    static func writeNew(_ bytes: some Collection<UInt8>, to path: String, sync: Bool, mode: mode_t = fileMode) throws(FileSystemError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw FileSystemError("create", path) }
         defer { close(fd) }
-        fchmod(fd, fileMode)
+        fchmod(fd, mode)
         let array = Array(bytes)
         var written = 0
         while written < array.count {

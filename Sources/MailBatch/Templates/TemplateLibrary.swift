@@ -1,6 +1,5 @@
 import Glibc
 import Mustache
-import Templates
 
 /// The mustache templates for mail subjects, bodies and document wording: the shipped ones, with
 /// any file of the same name in the operator's folder (`templates = "…"`) taking their place.
@@ -15,8 +14,11 @@ struct TemplateLibrary: Sendable {
     init(overrides: String?) throws(Failure) {
         var library = MustacheLibrary()
         var names: Set<String> = []
-        guard let shipped = ShippedTemplates.directory?.path else {
-            throw Failure(description: "the shipped templates are missing next to the mailbatch binary (mailbatch_Templates.resources); reinstall it")
+        let shipped: String
+        do {
+            shipped = try DataFiles.templatesDirectory()
+        } catch {
+            throw Failure(description: error.description)
         }
         for folder in [shipped, overrides].compactMap({ $0 }) {
             let files: [String]

@@ -1,0 +1,37 @@
+/// `mailbatch upgrade`: migrates an older spool to the current format, under the run lock.
+/// Idempotent: every step checks before it writes, and VERSION is written last, so an upgrade
+/// killed half-way is finished by running it again.
+struct SpoolUpgrade {
+    let spool: Spool
+
+    struct Result {
+        var from: Int
+        var envelopes = 0
+    }
+
+    func run() throws -> Result {
+        let found = try SpoolFormat.found(spool) ?? SpoolFormat.current
+        if found > SpoolFormat.current { throw SpoolFormat.Problem.newer(found: found, path: spool.root) }
+        var result = Result(from: found)
+        if found < 1 {
+            // 0 → 1: every envelope gets its schema number.
+            var folders = [spool.outbox, spool.failed]
+            for number in try PosixFS.list(spool.contracts) where !number.hasPrefix(".") {
+                let folder = ContractFolder(path: spool.contractFolder(number))
+                folders += [folder.messages, folder.sent]
+            }
+            for folder in folders where PosixFS.isDirectory(folder) {
+                for file in try PosixFS.list(folder) where file.contains(".json") && !file.hasPrefix(".") {
+                    let path = "\(folder)/\(file)"
+                    guard var envelope = try? Envelope.decode(PosixFS.read(path)) else { continue }
+                    if envelope.schema == SpoolFormat.envelopeSchema { continue }
+                    envelope.schema = SpoolFormat.envelopeSchema
+                    try spool.write(envelope.encoded(), to: path)
+                    result.envelopes += 1
+                }
+            }
+        }
+        try spool.write("\(SpoolFormat.current)\n", to: SpoolFormat.versionFile(spool))
+        return result
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+
+/// One log line per event on stderr: text (`2025-10-20T10:00:00+0900 info mailbatch: contract=… sent`)
+/// or, with `--log-format json`, one JSON object a line with the same metadata. Under systemd
+/// (`JOURNAL_STREAM` is set) text lines leave out the timestamp, which journald adds itself.
+struct LineLogHandler: LogHandler {
+    enum Format: String, CaseIterable, Sendable {
+        case text, json
+    }
+
+    let label: String
+    let format: Format
+    let timestamps: Bool
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    static var underJournal: Bool { ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil }
+
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String,
+        function: String, line: UInt
+    ) {
+        var fields = metadata
+        for (k, v) in explicit ?? [:] { fields[k] = v }
+        // The real time, not mailbatch's (possibly moved) clock: log lines are read beside other logs.
+        let time = JST.iso8601(epochSeconds: Int(Date().timeIntervalSince1970))
+        var text: String
+        switch format {
+        case .json:
+            var object: [String: String] = ["level": level.rawValue, "message": message.description, "logger": label]
+            if timestamps { object["time"] = time }
+            for (k, v) in fields where object[k] == nil { object[k] = "\(v)" }
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+            text = String(decoding: data, as: UTF8.self)
+        case .text:
+            let pairs = fields.keys.sorted().map { "\($0)=\(fields[$0]!)" }.joined(separator: " ")
+            text = (timestamps ? time + " " : "") + "\(level) \(label): " + (pairs.isEmpty ? "" : pairs + " ") + message.description
+        }
+        FileHandleStderr.write(text + "\n")
+    }
+}
