@@ -41,15 +41,20 @@ def test_install_layout(prefix):
         assert "spool/incoming" in man.stdout
     assert "_mailbatch" in open(f"{prefix}/share/bash-completion/completions/mailbatch").read()
     assert "#compdef mailbatch" in open(f"{prefix}/share/zsh/vendor-completions/_mailbatch").read()
-    assert "complete -c mailbatch" in open(f"{prefix}/share/fish/vendor_completions.d/mailbatch.fish").read()
+    assert "complete -c 'mailbatch'" in open(f"{prefix}/share/fish/vendor_completions.d/mailbatch.fish").read()
     version = subprocess.run([f"{prefix}/bin/mailbatch", "--version"], capture_output=True, text=True)
     assert version.returncode == 0 and version.stdout.strip()[0].isdigit()
     service = open(f"{prefix}/lib/systemd/system/mailbatch.service").read()
     assert f"ExecStart={prefix}/bin/mailbatch run --quiet" in service
-    verify = subprocess.run(["systemd-analyze", "verify", f"{prefix}/lib/systemd/system/mailbatch.service",
+    # --man=no: the pages are under the test's prefix, not in man's search path.
+    verify = subprocess.run(["systemd-analyze", "verify", "--man=no", f"{prefix}/lib/systemd/system/mailbatch.service",
                              f"{prefix}/lib/systemd/system/mailbatch.timer"], capture_output=True, text=True)
     assert verify.returncode == 0, verify.stderr
     assert "mailbatch.service" not in verify.stderr, verify.stderr
+    security = subprocess.run(["systemd-analyze", "security", "--offline=yes", f"{prefix}/lib/systemd/system/mailbatch.service"],
+                              capture_output=True, text=True)
+    exposure = float(security.stdout.split("Overall exposure level for mailbatch.service:")[1].split()[0])
+    assert exposure <= 2.0, security.stdout[-2000:]
 
 
 def test_runs_from_the_prefix_without_the_build_folder(prefix, tmp_path, smtp):
