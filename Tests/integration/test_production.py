@@ -127,3 +127,14 @@ def test_backup_is_consistent_and_owner_only(workspace, tmp_path):
         names = tar.getnames()
     assert "./contracts/R07-4621-000541/key" in names and "./VERSION" in names and "./lock" not in names
     assert ws.run("backup", "--out", out).returncode == 2  # never overwritten
+
+
+def test_operator_commands_refuse_an_old_spool_but_backup_works(workspace, tmp_path):
+    ws = workspace
+    fixture = os.path.join(os.path.dirname(__file__), "fixtures", "spool-format0.tar.gz")
+    with tarfile.open(fixture) as tar:
+        tar.extractall(ws.spool, filter="data")
+    retry = ws.run("retry", "--all")
+    assert retry.returncode == 2 and "mailbatch upgrade" in retry.stderr
+    backup = ws.run("backup", "--out", str(tmp_path / "before-upgrade.tar.gz"))
+    assert backup.returncode == 0, backup.stderr

@@ -63,6 +63,10 @@ struct BounceCommand: ParsableCommand {
         } catch SpoolLock.Failure.heldByAnotherRun {
             if !options.quiet { print("stored in \(spool.bounceInbox.new)/\(name); the running batch takes it up next time") }
             return
+        } catch let problem as SpoolFormat.Problem {
+            // Stored, so not lost; taken up once the spool is upgraded. Exit 0 so Postfix does not bounce it.
+            FileHandleStderr.write("mailbatch: stored in \(spool.bounceInbox.new)/\(name), not taken up: \(problem.description)\n")
+            return
         }
         if !options.quiet {
             print("returned mail: \(tally.bounced) bounced, \(tally.delayed) delayed, \(tally.setAside) set aside (\(spool.unmatchedBounces)/)")

@@ -77,8 +77,12 @@ struct RetryCommand: ParsableCommand {
     }
 }
 
-/// Runs a change to the spool while holding the run lock, so it never races a `mailbatch run`.
-func withSpoolLock<T>(_ spool: Spool, _ body: () throws -> T) throws -> T {
+/// Runs a change to the spool while holding the run lock, so it never races a `mailbatch run`;
+/// like a run, it refuses a spool whose format is not this version's (`upgrade` and `backup` do not ask).
+func withSpoolLock<T>(_ spool: Spool, checkFormat: Bool = true, _ body: () throws -> T) throws -> T {
     let lock = try SpoolLock(path: spool.lockFile)
-    return try withExtendedLifetime(lock) { try body() }
+    return try withExtendedLifetime(lock) {
+        if checkFormat { try SpoolFormat.check(spool) }
+        return try body()
+    }
 }
