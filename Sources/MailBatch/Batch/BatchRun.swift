@@ -47,18 +47,18 @@ struct BatchRun: Sendable {
         steps(spool, &report)
         notifyOperator(&report)
         try? spool.write(SpoolJSON.encode(LastRun(report: report, startedAt: started, finishedAt: now())), to: LastRun.path(spool))
-        writeMetrics(report, startedAt: started, clock: clock)
+        writeMetrics(report, clock: clock)
         return report
     }
 
     /// `[metrics] textfile`, after every run; a failure to write it is logged, never fatal.
-    private func writeMetrics(_ report: RunReport, startedAt: Int, clock: ContinuousClock.Instant) {
+    private func writeMetrics(_ report: RunReport, clock: ContinuousClock.Instant) {
         guard let path = configuration.metricsTextfile else { return }
         let inventory = try? SpoolInventory.take(configuration.spool)
         let elapsed = ContinuousClock.now - clock
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let metrics = RunMetrics(
-            report: report, inventory: inventory, startedAt: startedAt, finishedAt: now(), durationSeconds: seconds,
+            report: report, inventory: inventory, finishedAt: now(), durationSeconds: seconds,
             oldestWaitingAge: inventory?.oldestQueuedEpoch.map { max(0, now() - $0) } ?? 0)
         do {
             try metrics.write(to: path)

@@ -4,7 +4,6 @@
 struct RunMetrics {
     let report: RunReport
     let inventory: SpoolInventory?
-    let startedAt: Int
     let finishedAt: Int
     let durationSeconds: Double
     /// The oldest message still in the outbox, in seconds, 0 when none waits.

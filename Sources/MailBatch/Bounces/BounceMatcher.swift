@@ -60,7 +60,7 @@ struct BounceMatcher {
     private func sendings(_ number: String, _ role: MessageRole) -> [Target] {
         guard let folder = spool.issuedContract(number) else { return [] }
         var result: [Target] = []
-        let sent = ((try? PosixFS.list(folder.sent)) ?? []).filter { $0.hasPrefix("\(role).") && $0.hasSuffix(".json") || $0.hasPrefix("\(role).") }
+        let sent = ((try? PosixFS.list(folder.sent)) ?? []).filter { $0.hasPrefix("\(role).") }
         for file in sent.sorted(by: { Self.epoch($0) < Self.epoch($1) }) {
             let path = "\(folder.sent)/\(file)"
             if let e = try? Envelope.decode(PosixFS.read(path)) { result.append(Target(path: path, envelope: e, place: .sent)) }

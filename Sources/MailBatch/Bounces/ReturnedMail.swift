@@ -205,7 +205,7 @@ struct ReturnedMail: Sendable, Equatable {
         let lines = text.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.count > 4 && $0.count < 400 }
         if let line = lines.first(where: { statusCode($0) != nil }) { return line }
         return lines.first { line in
-            line.count > 4 && ["4", "5"].contains(line.first!) && line.prefix(3).allSatisfy(\.isNumber) && line.dropFirst(3).first == " "
+            ["4", "5"].contains(line.first!) && line.prefix(3).allSatisfy(\.isNumber) && line.dropFirst(3).first == " "
         }
     }
 
