@@ -82,11 +82,13 @@ def test_second_concurrent_run_exits_75_and_touches_nothing(workspace):
     lock = os.path.join(ws.spool, "lock")
     deadline = time.time() + 30
     while time.time() < deadline:
-        if os.path.exists(lock) and open(lock).read().strip() == str(first.pid):
+        # Held, and a.json claimed: the first run has listed incoming/, so b.json arrives after its list.
+        held = os.path.exists(lock) and open(lock).read().strip() == str(first.pid)
+        if held and "a.json" not in ws.listdir("incoming"):
             break
         time.sleep(0.02)
     else:
-        raise AssertionError("the first run never took the lock")
+        raise AssertionError("the first run never took the lock and claimed a.json")
     ws.drop("b.json", sample_record("R07-0000-000002"))
     started = time.time()
     second = ws.run("run")
