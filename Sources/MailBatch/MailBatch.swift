@@ -4,11 +4,11 @@ import Glibc
 /// The entry point of the `mailbatch` executable (`Sources/MailBatchCLI` only calls it), so that
 /// tests and fuzz targets can link everything else as a library.
 public enum MailBatchMain {
-    public static func main() { MailBatch.main() }
+    public static func main() async { await MailBatch.main() }
 }
 
 /// The `mailbatch` command and its subcommands.
-struct MailBatch: ParsableCommand {
+struct MailBatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailbatch",
         abstract: "Issue electronic guarantee certificates (電子証書) and deliver their authentication keys (認証キー) by e-mail.",
@@ -16,13 +16,17 @@ struct MailBatch: ParsableCommand {
         subcommands: [
             RunCommand.self, StatusCommand.self, ShowCommand.self, ResendCommand.self, RetryCommand.self, PreviewCommand.self,
             OrderersCommand.self, DoctorCommand.self, VerifyCommand.self, KeygenCommand.self, ReissueKeyCommand.self, RevokeCommand.self,
-            BouncesCommand.self, BounceCommand.self, UpgradeCommand.self, BackupCommand.self,
+            BouncesCommand.self, BounceCommand.self, UpgradeCommand.self, BackupCommand.self, ServeCommand.self,
         ])
 
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch {
             if let (message, code) = ErrorExit.map(error) {
                 FileHandleStderr.write("mailbatch: \(message)\n")

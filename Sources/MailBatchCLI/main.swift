@@ -1,3 +1,3 @@
 import MailBatch
 
-MailBatchMain.main()
+await MailBatchMain.main()

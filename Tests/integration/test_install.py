@@ -4,8 +4,10 @@ and removes cleanly (keeping the spool). Builds the release binary once (several
 import glob
 import os
 import pwd
+import re
 import shutil
 import subprocess
+import urllib.request
 
 import pytest
 
@@ -33,6 +35,8 @@ def test_install_layout(prefix):
     assert os.access(f"{prefix}/bin/mailbatch", os.X_OK)
     assert os.path.exists(f"{prefix}/share/mailbatch/orderers.toml")
     assert glob.glob(f"{prefix}/share/mailbatch/templates/*.mustache")
+    assert os.path.exists(f"{prefix}/share/mailbatch/templates/viewer/certificate.mustache")
+    assert os.path.exists(f"{prefix}/share/mailbatch/templates/viewer/viewer.css")
     pages = sorted(os.path.basename(p) for p in glob.glob(f"{prefix}/share/man/man1/*.1"))
     assert "mailbatch.1" in pages and "mailbatch-run.1" in pages and "mailbatch-bounce.1" in pages
     man = subprocess.run(["man", "-l", f"{prefix}/share/man/man1/mailbatch-run.1"], capture_output=True, text=True,
@@ -47,8 +51,11 @@ def test_install_layout(prefix):
     service = open(f"{prefix}/lib/systemd/system/mailbatch.service").read()
     assert f"ExecStart={prefix}/bin/mailbatch run --quiet" in service
     # --man=no: the pages are under the test's prefix, not in man's search path.
+    viewer_unit = open(f"{prefix}/lib/systemd/system/mailbatch-viewer.service").read()
+    assert f"ExecStart={prefix}/bin/mailbatch serve --listen 127.0.0.1:8080" in viewer_unit
     verify = subprocess.run(["systemd-analyze", "verify", "--man=no", f"{prefix}/lib/systemd/system/mailbatch.service",
-                             f"{prefix}/lib/systemd/system/mailbatch.timer"], capture_output=True, text=True)
+                             f"{prefix}/lib/systemd/system/mailbatch.timer", f"{prefix}/lib/systemd/system/mailbatch-viewer.service"],
+                            capture_output=True, text=True)
     assert verify.returncode == 0, verify.stderr
     assert "mailbatch.service" not in verify.stderr, verify.stderr
     security = subprocess.run(["systemd-analyze", "security", "--offline=yes", f"{prefix}/lib/systemd/system/mailbatch.service"],
@@ -86,7 +93,8 @@ def test_the_debian_package(tmp_path, smtp, prefix):
     assert "Package: mailbatch" in info and "conffiles" in info
     contents = subprocess.run(["dpkg-deb", "--contents", deb], capture_output=True, text=True).stdout
     for path in ["./usr/bin/mailbatch", "./usr/share/mailbatch/orderers.toml", "./etc/mailbatch/mailbatch.toml",
-                 "./usr/lib/systemd/system/mailbatch.timer", "./usr/share/man/man1/mailbatch.1.gz"]:
+                 "./usr/lib/systemd/system/mailbatch.timer",
+                 "./usr/lib/systemd/system/mailbatch-viewer.service", "./usr/share/mailbatch/templates/viewer/form.mustache", "./usr/share/man/man1/mailbatch.1.gz"]:
         assert path in contents, path
 
     subprocess.run(["dpkg", "--purge", "mailbatch"], capture_output=True)
@@ -111,6 +119,16 @@ def test_the_debian_package(tmp_path, smtp, prefix):
         assert run.returncode in (0, 1), run.stdout + run.stderr
         assert os.listdir("/var/spool/mailbatch/contracts")
         assert glob.glob(os.path.join(received, "*.eml"))
+        # The viewer from the installed layout, as the user its unit names.
+        serve = subprocess.Popen(as_user + ["serve", "--listen", "127.0.0.1:0", "--config", "/etc/mailbatch/mailbatch.toml"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/")
+        line = serve.stdout.readline()
+        try:
+            url = re.search(r"listening on (http://\S+)", line).group(1)
+            assert "保証契約番号" in urllib.request.urlopen(url, timeout=10).read().decode()
+        finally:
+            serve.terminate()
+        assert serve.wait(timeout=15) == 0, serve.stderr.read()
     finally:
         remove = subprocess.run(["dpkg", "-r", "mailbatch"], capture_output=True, text=True)
     assert remove.returncode == 0, remove.stderr

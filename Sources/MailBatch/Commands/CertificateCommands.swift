@@ -116,24 +116,12 @@ struct RevokeCommand: ParsableCommand {
     }
 }
 
-/// How `verify` prints a certificate.
+/// How `verify` prints a certificate: the rows the 保証証書 and the viewer show, then its history.
 enum CertificateText {
     static func describe(_ c: Certificate) -> String {
-        var out = "電子証書 \(c.contractNumber): \(c.state)\n"
-        out += "  保証の種類: \(c.guaranteeTypeName)\n"
-        out += "  被保証者: \(c.obligee.title)（\(c.obligee.name)）\n"
-        out += "  保証契約者: \(c.principal.name) \(c.principal.representative)、\(c.principal.address)\n"
-        out += "  \(c.project.category.projectLabel)名: \(c.project.name)\n"
-        out += "  \(c.placeLabel): \(c.project.location)\n"
-        out += "  当初契約日: \(JapaneseFormat.wareki(c.project.contractOn))\n"
-        out += "  \(c.periodLabel): \(JapaneseFormat.warekiPeriod(c.project.period))\n"
-        out += "  \(c.contractAmountLabel): \(JapaneseFormat.yen(c.project.contractAmount))\n"
-        out += "  \(c.guaranteeAmountLabel): \(JapaneseFormat.yen(c.guarantee.amount))\n"
-        out += "  保証期間: \(JapaneseFormat.warekiPeriod(c.guarantee.period))\n"
-        out += "  保証契約締結日: \(JapaneseFormat.wareki(c.concludedOn))\n"
-        out += "  保証事業会社: \(c.surety)\n"
-        out += "  発行: \(c.issuedAt)\(c.keyReissuedAt.map { "（認証キー再発行 \($0)）" } ?? "")\n"
-        if let revoked = c.revokedAt { out += "  取消: \(revoked) \(c.revocationReason ?? "")\n" }
+        var out = "電子証書 \(c.contractNumber): \(c.state)（\(CertificateRows.stateName(c))）\n"
+        for row in CertificateRows.rows(c).dropFirst() { out += "  \(row.label): \(row.lines.joined(separator: "、"))\n" }
+        for event in CertificateRows.history(c) { out += "  \(event.label) \(event.lines.joined())\n" }
         return out
     }
 }

@@ -14,8 +14,10 @@ struct Configuration: Sendable {
     var signingKeyFile: String?
     /// The offices printed on documents and mails.
     var branches: BranchDirectory
-    /// The orderer's viewer, printed on the key notice and in the orderer's mail.
-    var viewerURL: String?
+    /// `[viewer]`: the orderer's viewer (`mailbatch serve`) and its public address.
+    var viewer = ViewerSettings()
+    /// The viewer's address, printed on the key notice and in the orderer's mail.
+    var viewerURL: String? { viewer.url }
     /// `[bounces]`: the VERP return path and the Maildir of returned mail.
     var bounces: BounceSettings?
     /// `[notify]`: the operator summary after a run that needs a person.

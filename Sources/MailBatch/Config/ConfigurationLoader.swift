@@ -57,14 +57,7 @@ enum ConfigurationLoader {
             try section.rejectUnknownKeys()
         }
         let branches = try branchDirectory(top, file: file)
-        var viewerURL: String?
-        if let section = try top.section("viewer") {
-            viewerURL = try section.string("url")
-            if let url = viewerURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.contains(where: \.isWhitespace) {
-                throw ConfigurationError("\(file): [viewer] url \"\(url)\" must be a web address such as https://viewer.example.jp/")
-            }
-            try section.rejectUnknownKeys()
-        }
+        let viewer = try viewerSettings(top, baseDirectory: baseDirectory, file: file)
         let bounces = try bounceSettings(top, baseDirectory: baseDirectory, file: file)
         let notify = try notifySettings(top, file: file)
         var metricsTextfile: String?
@@ -80,7 +73,7 @@ enum ConfigurationLoader {
         return Configuration(
             file: file, spool: Spool(root: spool), smtp: smtp, mail: MailSettings(from: from, suretyName: surety),
             delivery: delivery, templatesDirectory: templates, orderersFile: orderersFile, workers: workers, signingKeyFile: signingKeyFile,
-            branches: branches, viewerURL: viewerURL, bounces: bounces, notify: notify, metricsTextfile: metricsTextfile)
+            branches: branches, viewer: viewer, bounces: bounces, notify: notify, metricsTextfile: metricsTextfile)
     }
 
     /// `[branch]` (required) and any `[branches."大分支店"]` tables, each with name, phone, hours.

@@ -31,6 +31,14 @@ enum JapaneseFormat {
         "\(wareki(date))（\(date.year)年\(date.month)月\(date.day)日）"
     }
 
+    /// `令和7年10月20日 10:00` from a stored `2025-10-20T10:00:00+09:00` (as is when it is not one).
+    static func warekiTimestamp(_ iso: String) -> String {
+        guard iso.count >= 16, let date = CivilDate(iso: String(iso.prefix(10))) else { return iso }
+        let time = iso.dropFirst(11).prefix(5)
+        guard time.count == 5, time.dropFirst(2).first == ":" else { return wareki(date) }
+        return "\(wareki(date)) \(time)"
+    }
+
     static func warekiPeriod(_ period: DatePeriod) -> String {
         "\(wareki(period.from)) から \(wareki(period.to)) まで"
     }

@@ -58,6 +58,9 @@ struct CertificateSigner: Sendable {
 
     init(_ key: Curve25519.Signing.PrivateKey) { raw = Array(key.rawRepresentation) }
 
+    /// The matching public key's 32 bytes (the viewer's data check uses them).
+    var publicKeyRaw: [UInt8]? { try? Array(key().publicKey.rawRepresentation) }
+
     /// The key; 32 bytes that came from a valid key always make one again, and a failure says so.
     func key() throws(CertificateSignature.Failure) -> Curve25519.Signing.PrivateKey {
         do {

@@ -181,14 +181,14 @@ enum PosixFS {
 
 extension PosixFS {
     /// Appends one line to a log file (created owner-only) and flushes it.
-    static func appendLine(_ line: String, to path: String) throws(FileSystemError) {
+    static func appendLine(_ line: String, to path: String, sync: Bool = true) throws(FileSystemError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, fileMode)
         guard fd >= 0 else { throw FileSystemError("open", path) }
         defer { close(fd) }
         let bytes = Array((line + "\n").utf8)
         let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         guard n == bytes.count else { throw FileSystemError("append to", path) }
-        if fsync(fd) != 0 { throw FileSystemError("flush to disk", path) }
+        if sync, fsync(fd) != 0 { throw FileSystemError("flush to disk", path) }
     }
 
     /// Renames using raw name bytes, for entries whose names are not valid UTF-8.

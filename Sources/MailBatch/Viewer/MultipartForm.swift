@@ -1,0 +1,27 @@
+/// A `multipart/form-data` body (the data check's upload), read with the same MIME reader as
+/// returned mail: bounded in parts and depth, lenient, and never writing anything to disk.
+struct MultipartForm {
+    private let parts: [MIMEEntity]
+
+    init(contentType: String, body: [UInt8]) {
+        let (mime, _) = MIMEEntity.parameterized(contentType)
+        guard mime == "multipart/form-data", !contentType.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+            parts = []
+            return
+        }
+        parts = MIMEEntity(Array("Content-Type: \(contentType)\r\n\r\n".utf8) + body).parts
+    }
+
+    private func part(_ name: String) -> MIMEEntity? {
+        parts.first { part in
+            guard let disposition = part.header("Content-Disposition") else { return false }
+            return MIMEEntity.parameterized(disposition).1["name"] == name
+        }
+    }
+
+    func text(_ name: String) -> String? {
+        part(name).map { String(decoding: $0.body, as: UTF8.self).trimmingSuffix { $0 == "\r" || $0 == "\n" }.description }
+    }
+
+    func file(_ name: String) -> [UInt8]? { part(name)?.body }
+}

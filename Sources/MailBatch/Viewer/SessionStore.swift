@@ -1,0 +1,50 @@
+import Synchronization
+
+/// A browser that showed the right key may see that certificate for a while: a random id in an
+/// HttpOnly cookie, the contract number on the server. The key is never stored or sent again, so
+/// downloads need no key in a link.
+final class SessionStore: Sendable {
+    let lifetimeSeconds: Int
+    private let capacity: Int
+    private let sessions = Mutex<[String: (number: String, expires: Int)]>([:])
+
+    init(lifetimeSeconds: Int = 15 * 60, capacity: Int = 20_000) {
+        self.lifetimeSeconds = lifetimeSeconds
+        self.capacity = capacity
+    }
+
+    func open(number: String, now: Int) -> String {
+        let id = RandomToken.hex(bytes: 16)
+        let expires = now + lifetimeSeconds
+        let capacity = capacity
+        sessions.withLock { sessions in
+            if sessions.count >= capacity {
+                sessions = sessions.filter { $0.value.expires > now }
+                // Still full: the session that ends soonest goes first.
+                if sessions.count >= capacity, let oldest = sessions.min(by: { $0.value.expires < $1.value.expires })?.key {
+                    sessions[oldest] = nil
+                }
+            }
+            sessions[id] = (number, expires)
+        }
+        return id
+    }
+
+    /// The contract number the session may see, while it lasts.
+    func number(for id: String?, now: Int) -> String? {
+        guard let id else { return nil }
+        return sessions.withLock { sessions in
+            guard let session = sessions[id] else { return nil }
+            guard session.expires > now else {
+                sessions[id] = nil
+                return nil
+            }
+            return session.number
+        }
+    }
+
+    func close(_ id: String?) {
+        guard let id else { return }
+        _ = sessions.withLock { $0.removeValue(forKey: id) }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The certificate page and its two downloads, for a browser whose session showed the right key.
+extension Viewer {
+    private func sessionNumber(_ request: Request) -> String? {
+        sessions.number(for: request.cookies[Self.sessionCookie]?.value, now: now())
+    }
+
+    private func expired() -> Response {
+        message(.forbidden, heading: "閲覧できる時間が過ぎました", text: "もう一度、保証契約番号と認証キーを入力してください。")
+    }
+
+    private func load(_ number: String) -> (Certificate, JSONValue, ContractFolder)? {
+        let folder = ContractFolder(path: spool.contractFolder(number))
+        guard let bytes = try? PosixFS.read(folder.certificate), let json = try? StrictJSONParser.parse(bytes),
+            let certificate = try? JSONDecoder().decode(Certificate.self, from: Data(bytes))
+        else { return nil }
+        return (certificate, json, folder)
+    }
+
+    func certificatePage(_ request: Request) -> Response {
+        guard let number = sessionNumber(request), let (c, json, folder) = load(number) else { return expired() }
+        // The office that answers for this contract (the record names it; nothing else of it is shown).
+        let branch = (try? JSONDecoder().decode(ContractRecord.self, from: Data(PosixFS.read(folder.record))))?.branch
+        var context = baseContext(title: "電子証書 \(c.contractNumber)", office: branches.office(branch))
+        let token = formToken()
+        context["csrf"] = token.field
+        context["certificate_title"] = "\(c.guaranteeTypeName)証書"
+        context["state"] = CertificateRows.stateName(c)
+        context["state_class"] = c.state.rawValue
+        if let revoked = c.revokedAt { context["revoked"] = JapaneseFormat.warekiTimestamp(revoked) }
+        context["rows"] = CertificateRows.rows(c).map { ["label": $0.label, "lines": $0.lines] }
+        context["history"] = CertificateRows.history(c).map { ["label": $0.label, "lines": $0.lines] }
+        if let fingerprint = CertificateSignature.fingerprint(of: json) { context["fingerprint"] = fingerprint }
+        context["viewed_at"] = JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: now()))
+        return html(.ok, .certificate, context, headers: [.setCookie: token.cookie])
+    }
+
+    /// The 保証証書 print-out as issued.
+    func certificatePDF(_ request: Request) -> Response {
+        guard let number = sessionNumber(request), let (c, _, folder) = load(number) else { return expired() }
+        guard let bytes = try? PosixFS.read("\(folder.documents)/\(DocumentKind.certificate.fileName)") else {
+            return message(.notFound, heading: "保証証書（PDF）がありません", text: "お手数ですが、下記の窓口へお問い合わせください。")
+        }
+        return download(bytes, type: "application/pdf", name: DocumentKind.certificate.attachmentName(for: c), ascii: "certificate-\(number).pdf")
+    }
+
+    /// The signed certificate data, as the orderer's mail carries it (without the key digests).
+    func certificateData(_ request: Request) -> Response {
+        guard let number = sessionNumber(request), let (_, json, _) = load(number) else { return expired() }
+        return download(
+            Array(json.withoutCredentials.pretty.utf8), type: "application/json", name: "電子証書データ_\(number).json",
+            ascii: "certificate-\(number).json")
+    }
+
+    private func download(_ bytes: [UInt8], type: String, name: String, ascii: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        headers[.contentDisposition] = "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(Self.percentEncoded(name))"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// RFC 5987 / 8187 `attr-char` kept, every other byte of UTF-8 as %XX.
+    static func percentEncoded(_ text: String) -> String {
+        let keep = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~".utf8)
+        return text.utf8.map { keep.contains($0) ? String(UnicodeScalar($0)) : "%" + [$0].hexString.uppercased() }.joined()
+    }
+}

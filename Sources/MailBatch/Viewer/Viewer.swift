@@ -1,0 +1,133 @@
+import Crypto
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOConcurrencyHelpers
+
+/// The orderer's viewer (`mailbatch serve`): D-Sure's role over this spool. It reads the spool and
+/// writes only the attempt log and lockout state under `verify/`, through the same `Verification`
+/// as `mailbatch verify`. The handlers are in the `Viewer+…` files, the routes in `ViewerServer`.
+struct Viewer: Sendable {
+    let spool: Spool
+    let settings: ViewerSettings
+    let office: BranchOffice
+    let branches: BranchDirectory
+    let surety: String
+    let pages: ViewerPages
+    /// For the data check: the surety's public key, when one is configured.
+    let publicKeyRaw: [UInt8]?
+    let logger: Logger
+    var now: @Sendable () -> Int = { WallClock.epochSeconds() }
+
+    let sessions = SessionStore()
+    let tokens = FormToken()
+    let clients = ClientLockout()
+    /// One lock per stripe of contract numbers: a number's attempt file is read and written by one
+    /// request at a time, while different numbers proceed in parallel.
+    private let stripes: [NIOLock] = (0..<64).map { _ in NIOLock() }
+
+    static let formLimit = 8 * 1024
+    static let uploadLimit = 512 * 1024
+    static let sessionCookie = "mb_session"
+    static let formCookie = "mb_form"
+
+    init(configuration: Configuration, logger: Logger) throws(ConfigurationError) {
+        spool = configuration.spool
+        settings = configuration.viewer
+        branches = configuration.branches
+        office = configuration.branches.standard
+        surety = configuration.mail.suretyName
+        self.logger = logger
+        do {
+            pages = try ViewerPages(overrides: configuration.templatesDirectory)
+        } catch {
+            throw ConfigurationError(error.description)
+        }
+        if let file = settings.publicKeyFile {
+            do {
+                publicKeyRaw = Array(try SigningKeyFile.loadPublic(file).rawRepresentation)
+            } catch {
+                throw ConfigurationError("[viewer] public_key_file: \(error.description)")
+            }
+        } else if let signer = try configuration.loadSigner() {
+            publicKeyRaw = signer.publicKeyRaw
+        } else {
+            publicKeyRaw = nil
+        }
+    }
+
+    var verification: Verification { Verification(spool: spool, now: now) }
+
+    func withNumberLock<T>(_ number: String, _ body: () throws -> T) rethrows -> T {
+        var hasher = Hasher()
+        hasher.combine(number)
+        return try stripes[Int(UInt(bitPattern: hasher.finalize()) % UInt(stripes.count))].withLock(body)
+    }
+
+    // MARK: What every page shows
+
+    func baseContext(title: String, office: BranchOffice? = nil) -> [String: Any] {
+        let office = office ?? self.office
+        return [
+            "title": title, "surety": surety, "office_name": office.name, "office_phone": office.phone, "office_hours": office.hours,
+            "session_minutes": sessions.lifetimeSeconds / 60,
+        ]
+    }
+
+    func html(_ status: HTTPResponse.Status, _ page: ViewerPages.Page, _ context: [String: Any], headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: pages.render(page, context))))
+    }
+
+    func message(_ status: HTTPResponse.Status, heading: String, error: String? = nil, text: String? = nil) -> Response {
+        var context = baseContext(title: heading)
+        context["heading"] = heading
+        if let error { context["error"] = error }
+        if let text { context["text"] = text }
+        return html(status, .message, context)
+    }
+
+    func errorPage(_ status: HTTPResponse.Status) -> Response {
+        switch status.code {
+        case 404: message(status, heading: "ページが見つかりません", text: "入力画面から操作してください。")
+        case 405: message(status, heading: "この操作はできません", text: "入力画面から操作してください。")
+        case 413: message(status, heading: "送信された内容が大きすぎます", error: "電子証書データ（.json）は512KBまでです。")
+        case 400..<500: message(status, heading: "要求を受け付けられませんでした", text: "入力画面からやり直してください。")
+        default: message(status, heading: "ただいま表示できません", text: "時間をおいて、もう一度お試しください。続く場合は下記の窓口へお電話ください。")
+        }
+    }
+
+    func redirect(_ location: String, cookies: [String] = []) -> Response {
+        var headers = HTTPFields()
+        headers[.location] = location
+        for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    /// A cookie only this site's own pages send back (SameSite=Strict), never readable by script.
+    func cookie(_ name: String, _ value: String, maxAge: Int?) -> String {
+        var text = "\(name)=\(value); Path=/; HttpOnly; SameSite=Strict"
+        if let maxAge { text += "; Max-Age=\(maxAge)" }
+        if settings.servedOverHTTPS || servedWithTLS { text += "; Secure" }
+        return text
+    }
+
+    var servedWithTLS = false
+
+    /// A fresh form token: the cookie to set and the value for the hidden field.
+    func formToken() -> (cookie: String, field: String) {
+        let token = tokens.make()
+        return (cookie(Self.formCookie, token, maxAge: nil), token)
+    }
+
+    func client(_ request: Request, _ context: ViewerContext) -> String {
+        ClientAddress.resolve(
+            peer: context.peer, forwardedFor: request.headers[values: HTTPField.Name("X-Forwarded-For")!], trusted: Set(settings.trustedProxies))
+    }
+
+    /// For logs: the number when it is one, never whatever else was typed.
+    static func loggable(_ number: String) -> String {
+        ContractValidator.isValidContractNumber(number) ? number : "(not a contract number)"
+    }
+}

@@ -1,0 +1,17 @@
+import Hummingbird
+import NIOCore
+
+/// Per request: Hummingbird's core storage and the connection's peer address (the client, or the
+/// reverse proxy in front of it).
+struct ViewerContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let peer: String?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        peer = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// Nothing the viewer accepts is larger than a certificate data file.
+    var maxUploadSize: Int { Viewer.uploadLimit }
+}

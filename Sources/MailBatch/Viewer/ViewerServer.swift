@@ -1,0 +1,60 @@
+import Glibc
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+
+/// `mailbatch serve`: the viewer's routes on Hummingbird, plain HTTP behind a reverse proxy or TLS
+/// of its own, stopped gracefully by SIGTERM or SIGINT (requests in flight finish first).
+struct ViewerServer {
+    var viewer: Viewer
+    let host: String
+    let port: Int
+    var tls: (certificate: String, key: String)?
+
+    func router() -> Router<ViewerContext> {
+        let viewer = viewer
+        let router = Router(context: ViewerContext.self)
+        router.add(middleware: ViewerHeaders(viewer: viewer))
+        router.get("/healthz") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
+        router.get("/") { request, _ in viewer.form(request) }
+        router.post("/lookup") { request, context in try await viewer.lookup(request, context) }
+        router.get("/certificate") { request, _ in viewer.certificatePage(request) }
+        router.get("/certificate/certificate.pdf") { request, _ in viewer.certificatePDF(request) }
+        router.get("/certificate/data.json") { request, _ in viewer.certificateData(request) }
+        router.post("/logout") { request, _ in try await viewer.logout(request) }
+        router.get("/check") { request, _ in viewer.checkForm(request) }
+        router.post("/check") { request, context in try await viewer.check(request, context) }
+        router.get("/static/viewer.css") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(bytes: viewer.pages.stylesheet)))
+        }
+        return router
+    }
+
+    func run() async throws {
+        var server = HTTPServerBuilder.http1()
+        if let tls {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+            server = try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        }
+        let logger = viewer.logger
+        let scheme = tls == nil ? "http" : "https"
+        let app = Application(
+            router: router(), server: server, configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                // Tests and operators read the bound port here (with --listen HOST:0 the system picks one).
+                let line = Array("mailbatch serve: listening on \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)/\n".utf8)
+                _ = line.withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
+                logger.notice("viewer listening", metadata: ["host": "\(host)", "port": "\(port)", "tls": "\(tls != nil)"])
+            },
+            logger: logger)
+        try await app.runService()
+        logger.notice("viewer stopped")
+    }
+}
