@@ -62,6 +62,10 @@ def test_install_layout(prefix):
                               capture_output=True, text=True)
     exposure = float(security.stdout.split("Overall exposure level for mailbatch.service:")[1].split()[0])
     assert exposure <= 2.0, security.stdout[-2000:]
+    security = subprocess.run(["systemd-analyze", "security", "--offline=yes", f"{prefix}/lib/systemd/system/mailbatch-viewer.service"],
+                              capture_output=True, text=True)
+    exposure = float(security.stdout.split("Overall exposure level for mailbatch-viewer.service:")[1].split()[0])
+    assert exposure <= 2.0, security.stdout[-2000:]
 
 
 def test_runs_from_the_prefix_without_the_build_folder(prefix, tmp_path, smtp):

@@ -20,11 +20,17 @@ extension Viewer {
         return (certificate, json, folder)
     }
 
+    /// The office that answers for this contract: the record names it when there are several (nothing
+    /// else of the record is shown).
+    private func office(for folder: ContractFolder) -> BranchOffice {
+        guard !branches.named.isEmpty else { return office }
+        let branch = (try? JSONDecoder().decode(ContractRecord.self, from: Data(PosixFS.read(folder.record))))?.branch
+        return branches.office(branch) ?? office
+    }
+
     func certificatePage(_ request: Request) -> Response {
         guard let number = sessionNumber(request), let (c, json, folder) = load(number) else { return expired() }
-        // The office that answers for this contract (the record names it; nothing else of it is shown).
-        let branch = (try? JSONDecoder().decode(ContractRecord.self, from: Data(PosixFS.read(folder.record))))?.branch
-        var context = baseContext(title: "電子証書 \(c.contractNumber)", office: branches.office(branch))
+        var context = baseContext(title: "電子証書 \(c.contractNumber)", office: office(for: folder))
         let token = formToken()
         context["csrf"] = token.field
         context["certificate_title"] = "\(c.guaranteeTypeName)証書"
