@@ -101,7 +101,10 @@ def test_the_debian_package(tmp_path, smtp, prefix):
                  "./usr/lib/systemd/system/mailbatch-viewer.service", "./usr/share/mailbatch/templates/viewer/form.mustache", "./usr/share/man/man1/mailbatch.1.gz"]:
         assert path in contents, path
 
+    # A run that failed half-way may have left the package, its spool or its user behind.
     subprocess.run(["dpkg", "--purge", "mailbatch"], capture_output=True)
+    shutil.rmtree("/var/spool/mailbatch", ignore_errors=True)
+    subprocess.run(["userdel", "mailbatch"], capture_output=True)
     install = subprocess.run(["dpkg", "-i", deb], capture_output=True, text=True)
     try:
         assert install.returncode == 0, install.stdout + install.stderr
@@ -123,9 +126,11 @@ def test_the_debian_package(tmp_path, smtp, prefix):
         assert run.returncode in (0, 1), run.stdout + run.stderr
         assert os.listdir("/var/spool/mailbatch/contracts")
         assert glob.glob(os.path.join(received, "*.eml"))
-        # The viewer from the installed layout, as the user its unit names.
-        serve = subprocess.Popen(as_user + ["serve", "--listen", "127.0.0.1:0", "--config", "/etc/mailbatch/mailbatch.toml"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/")
+        # The viewer from the installed layout, as the user its unit names (started directly as that user,
+        # not through runuser, so that SIGTERM reaches the server as systemd would send it).
+        serve = subprocess.Popen(["/usr/bin/mailbatch", "serve", "--listen", "127.0.0.1:0", "--config", "/etc/mailbatch/mailbatch.toml"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/", user="mailbatch", group="mailbatch",
+                                 extra_groups=[], env=dict(os.environ, HOME="/var/spool/mailbatch"))
         line = serve.stdout.readline()
         try:
             url = re.search(r"listening on (http://\S+)", line).group(1)
