@@ -101,7 +101,7 @@ import Testing
 
     @Test("download names are percent-encoded UTF-8 (RFC 8187)")
     func downloadNames() {
-        #expect(Viewer.percentEncoded("保証証書_R07-1.pdf") == "%E4%BF%9D%E8%A8%BC%E8%A8%BC%E6%9B%B8_R07-1.pdf")
+        #expect(MIMEEncoder.extendedValue("保証証書_R07-1.pdf") == "%E4%BF%9D%E8%A8%BC%E8%A8%BC%E6%9B%B8_R07-1.pdf")
     }
 
     @Test("stored timestamps read as 和暦 with the time")

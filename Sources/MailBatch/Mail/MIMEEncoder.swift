@@ -111,22 +111,11 @@ enum MIMEEncoder {
     /// words inside quotes are not standard but are what they understand), and `name*0*=UTF-8''…`
     /// continuations per RFC 2231 for everyone else.
     static func rfc2231Parameter(_ name: String, _ value: String) -> [String] {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&+-.^_`|~".utf8)
         var segments: [String] = []
         var current = ""
         let firstOverhead = " \(name)*0*=UTF-8'';".utf8.count
         var budget = maxLine - firstOverhead
-        func encode(_ text: String) -> String {
-            var piece = ""
-            for byte in text.utf8 {
-                if allowed.contains(byte) {
-                    piece.append(Character(Unicode.Scalar(byte)))
-                } else {
-                    piece += "%" + hex2(byte)
-                }
-            }
-            return piece
-        }
+        let encode = extendedValue
         // Whole characters where they fit in a line; a grapheme too long for any line (a family
         // emoji joined with ZWJs) is split between its scalars, which RFC 2231 allows.
         let segmentRoom = maxLine - " \(name)*99*=;".utf8.count
@@ -153,6 +142,22 @@ enum MIMEEncoder {
             i == 0 ? "\(name)*0*=UTF-8''\(segment)" : "\(name)*\(i)*=\(segment)"
         }
     }
+
+    /// RFC 2231 / 8187 `ext-value` characters: `attr-char` as is, every other UTF-8 byte as `%XX`
+    /// (mail file names here, and the viewer's `Content-Disposition: …; filename*=UTF-8''…`).
+    static func extendedValue(_ text: String) -> String {
+        var piece = ""
+        for byte in text.utf8 {
+            if attrChars.contains(byte) {
+                piece.append(Character(Unicode.Scalar(byte)))
+            } else {
+                piece += "%" + hex2(byte)
+            }
+        }
+        return piece
+    }
+
+    private static let attrChars = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&+-.^_`|~".utf8)
 
     /// `name="=?UTF-8?B?…?= =?UTF-8?B?…?="`, folded between words.
     static func encodedWordParameter(_ name: String, _ value: String) -> String {

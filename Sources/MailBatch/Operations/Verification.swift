@@ -69,9 +69,7 @@ struct Verification {
         }
         let folder = ContractFolder(path: spool.contractFolder(number))
         var outcome = Outcome.mismatch
-        if let bytes = try? PosixFS.read(folder.certificate), let json = try? StrictJSONParser.parse(bytes),
-            let certificate = try? JSONDecoder().decode(Certificate.self, from: Data(bytes))
-        {
+        if let (certificate, json, bytes) = folder.readCertificate() {
             Self.decoy.withLock { $0 = bytes }
             if Self.constantTimeEqual(digest, certificate.keyDigest) {
                 outcome = certificate.state == .revoked ? .revoked(certificate, json) : .valid(certificate, json)

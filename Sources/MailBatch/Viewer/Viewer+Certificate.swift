@@ -14,9 +14,7 @@ extension Viewer {
 
     private func load(_ number: String) -> (Certificate, JSONValue, ContractFolder)? {
         let folder = ContractFolder(path: spool.contractFolder(number))
-        guard let bytes = try? PosixFS.read(folder.certificate), let json = try? StrictJSONParser.parse(bytes),
-            let certificate = try? JSONDecoder().decode(Certificate.self, from: Data(bytes))
-        else { return nil }
+        guard let (certificate, json, _) = folder.readCertificate() else { return nil }
         return (certificate, json, folder)
     }
 
@@ -64,13 +62,8 @@ extension Viewer {
     private func download(_ bytes: [UInt8], type: String, name: String, ascii: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = type
-        headers[.contentDisposition] = "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(Self.percentEncoded(name))"
+        headers[.contentDisposition] = "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(MIMEEncoder.extendedValue(name))"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    /// RFC 5987 / 8187 `attr-char` kept, every other byte of UTF-8 as %XX.
-    static func percentEncoded(_ text: String) -> String {
-        let keep = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~".utf8)
-        return text.utf8.map { keep.contains($0) ? String(UnicodeScalar($0)) : "%" + [$0].hexString.uppercased() }.joined()
-    }
 }

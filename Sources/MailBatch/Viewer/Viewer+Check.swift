@@ -13,7 +13,7 @@ extension Viewer {
         guard let buffer = try? await request.body.collect(upTo: Self.uploadLimit) else { return errorPage(.contentTooLarge) }
         let form = MultipartForm(contentType: request.headers[.contentType] ?? "", body: Array(buffer: buffer))
         guard tokens.accepts(cookie: request.cookies[Self.formCookie]?.value, field: form.text("csrf")) else {
-            return message(.forbidden, heading: "入力画面の有効期限が切れました", text: "お手数ですが、確認画面を開き直して、もう一度ファイルを選んでください。")
+            return formExpired("お手数ですが、確認画面を開き直して、もう一度ファイルを選んでください。")
         }
         guard let raw = publicKeyRaw, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else {
             return checkPage(status: .serviceUnavailable, result: nil)

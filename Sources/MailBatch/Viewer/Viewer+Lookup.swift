@@ -24,7 +24,7 @@ extension Viewer {
         }
         guard tokens.accepts(cookie: request.cookies[Self.formCookie]?.value, field: form.csrf) else {
             audit(client, number: "-", outcome: "form token missing or wrong")
-            return message(.forbidden, heading: "入力画面の有効期限が切れました", text: "お手数ですが、入力画面を開き直して、もう一度入力してください。")
+            return formExpired("お手数ですが、入力画面を開き直して、もう一度入力してください。")
         }
         let number = Verification.normalizedNumber(form.contract_number ?? "")
         let time = now()
@@ -64,7 +64,7 @@ extension Viewer {
         guard let buffer = try? await request.body.collect(upTo: Self.formLimit) else { return errorPage(.contentTooLarge) }
         let form = try? URLEncodedFormDecoder().decode(LookupForm.self, from: String(buffer: buffer))
         guard tokens.accepts(cookie: request.cookies[Self.formCookie]?.value, field: form?.csrf) else {
-            return message(.forbidden, heading: "入力画面の有効期限が切れました", text: "入力画面を開き直してください。")
+            return formExpired("入力画面を開き直してください。")
         }
         sessions.close(request.cookies[Self.sessionCookie]?.value)
         return redirect("/", cookies: [cookie(Self.sessionCookie, "", maxAge: 0)])

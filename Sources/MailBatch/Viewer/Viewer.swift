@@ -88,6 +88,11 @@ struct Viewer: Sendable {
         return html(status, .message, context)
     }
 
+    /// A form whose CSRF token is missing, forged or from before a restart: 403, and what to do.
+    func formExpired(_ whatToDo: String) -> Response {
+        message(.forbidden, heading: "入力画面の有効期限が切れました", text: whatToDo)
+    }
+
     func errorPage(_ status: HTTPResponse.Status) -> Response {
         switch status.code {
         case 404: message(status, heading: "ページが見つかりません", text: "入力画面から操作してください。")

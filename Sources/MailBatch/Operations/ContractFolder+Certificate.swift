@@ -1,0 +1,12 @@
+import Foundation
+
+extension ContractFolder {
+    /// `certificate.json` as the key check and the viewer read it: the typed certificate, the JSON as
+    /// stored (for the signature), and the bytes; nil when it is missing or unreadable.
+    func readCertificate() -> (certificate: Certificate, json: JSONValue, bytes: [UInt8])? {
+        guard let bytes = try? PosixFS.read(certificate), let json = try? StrictJSONParser.parse(bytes),
+            let decoded = try? JSONDecoder().decode(Certificate.self, from: Data(bytes))
+        else { return nil }
+        return (decoded, json, bytes)
+    }
+}
