@@ -82,13 +82,24 @@ def submit(driver, url, number, key):
 
 def click_and_read(driver, selector):
     """Clicks, waits until the browser has left the page, and returns the new page's text."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+
+    def left_the_page(d):
+        # Mid-navigation chromedriver may answer "stale" or "node does not belong to the document":
+        # either way the old page is gone.
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    WebDriverWait(driver, 20).until(left_the_page)
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
     return driver.find_element(By.TAG_NAME, "body").text
 
 
