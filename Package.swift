@@ -6,7 +6,7 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
-// Linux only: the code calls Glibc (flock, renameat2, malloc_trim) and links libcurl, pango and cairo
+// Linux only: the code calls Glibc (flock, renameat2, malloc_trim) and links libcurl, pango, cairo and qpdf
 // from Debian. Apple platforms are not declared because they are not supported.
 let package = Package(
     name: "mailbatch",
@@ -37,6 +37,12 @@ let package = Package(
             pkgConfig: "pangocairo",
             providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]
         ),
+        // Splits a contract's one PDF into its documents without recompressing anything.
+        .systemLibrary(
+            name: "CQPDF",
+            pkgConfig: "libqpdf",
+            providers: [.apt(["libqpdf-dev"])]
+        ),
         .systemLibrary(name: "CLinux"),
         .target(
             name: "Templates",
@@ -52,6 +58,7 @@ let package = Package(
                 "CCurl",
                 "CLinux",
                 "CPangoCairo",
+                "CQPDF",
                 "Templates",
                 "OrdererData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -50,6 +50,27 @@ def test_every_document_is_a_valid_a4_pdf_with_embedded_fonts(issued):
             check_pdf(os.path.join(folder, doc))
 
 
+def test_each_file_holds_its_own_document_and_nothing_of_the_others(issued):
+    """The four documents are drawn as pages of one PDF and cut apart: each file must have only its
+    own pages, its own title, and a text layer without a word of another document."""
+    folder = os.path.join(issued.contract("R07-4410-000052"), "documents")
+    titles = {"key-notice.pdf": "電子証書閲覧用「認証キー」等のお知らせ", "certificate.pdf": "中間前払金保証証書",
+              "premium-statement.pdf": "保証料計算書", "receipt.pdf": "保証料領収書"}
+    pages = {"key-notice.pdf": 1, "certificate.pdf": 1, "premium-statement.pdf": 1, "receipt.pdf": 2}
+    for doc in DOCS:
+        path = os.path.join(folder, doc)
+        info = check_pdf(path)
+        assert re.search(rf"Pages:\s+{pages[doc]}\n", info), (doc, info)
+        assert f"Title:           {titles[doc]}（R07-4410-000052）" in info, (doc, info)
+        text = flat(text_of(path))
+        for other, title in titles.items():
+            if other != doc:
+                assert title not in text, (doc, other)
+        # The page number restarts with each document: the receipt's pages are 1 and 2.
+        if doc == "receipt.pdf":
+            assert "-2-" in text and "-3-" not in text, text
+
+
 def test_certificate_print_out_shows_every_fact(issued):
     text = text_of(os.path.join(issued.contract("R07-4621-000123"), "documents", "certificate.pdf"))
     f = flat(text)

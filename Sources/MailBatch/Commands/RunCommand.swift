@@ -21,7 +21,8 @@ struct RunCommand: ParsableCommand {
         let report = try batch.run()
         if let stats {
             var seconds = batch.stages.seconds
-            seconds["write"] = max(0, (seconds["issue"] ?? 0) - (seconds["render"] ?? 0) - (seconds["compose"] ?? 0))
+            let inIssue = ["render", "compose", "sign"].reduce(0.0) { $0 + (seconds[$1] ?? 0) }
+            seconds["write"] = max(0, (seconds["issue"] ?? 0) - inIssue)
             try? PosixFS.writeAtomically(Array(try SpoolJSON.encode(seconds)), to: stats, tempFolder: PosixFS.parentPath(stats))
         }
         if !(options.quiet && report.isQuiet) {

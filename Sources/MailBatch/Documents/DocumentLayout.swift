@@ -118,9 +118,9 @@ struct DocumentLayout {
         canvas.text("- \(canvas.pageNumber) -", x: Self.margin, y: PDFCanvas.a4Height - 40, width: Self.contentWidth, style: style)
     }
 
-    /// Ends the document: a page number on the last page when there is more than one.
-    func finish() -> [UInt8] {
+    /// Ends the document: a page number on the last page when there is more than one. The canvas
+    /// goes on to the next document or is finished by its owner.
+    func end() {
         if canvas.pageNumber > 1 { pageNumberFooter() }
-        return canvas.finish()
     }
 }

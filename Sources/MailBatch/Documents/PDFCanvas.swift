@@ -1,7 +1,9 @@
 import CPangoCairo
 
-/// One PDF being drawn: owns the cairo surface and context and a pango context set to 72 dpi so
-/// that font sizes are in points. Text goes through pango, so long names wrap; a character missing
+/// The pages being drawn for one contract: owns the cairo surface and context and a pango context set
+/// to 72 dpi so that font sizes are in points. Several documents go onto one surface, one after the
+/// other (`nextDocument()`), so that each font is subset and compressed once; `PDFSplitter` cuts
+/// the result into the documents. Text goes through pango, so long names wrap; a character missing
 /// from the main font (𠮷) comes from the next face of the same style (IPAmj明朝 for Mincho, Noto Sans
 /// CJK for Gothic), and every line of a block has the same pitch whichever face drew it.
 final class PDFCanvas {
@@ -39,27 +41,23 @@ final class PDFCanvas {
     private let cr: OpaquePointer
     private let pango: OpaquePointer
     private var finished = false
-    private(set) var pageNumber = 1
+    /// The page being drawn (0-based, over the whole surface) and where its document began.
+    private var page = 0
+    private var documentStart = 0
+    /// The pages of each document ended so far.
+    private(set) var documents: [Range<Int>] = []
 
-    struct Metadata {
-        var title: String
-        var author: String
-        var subject: String?
-        var createdISO8601: String
-    }
+    /// The page number within the current document, from 1.
+    var pageNumber: Int { page - documentStart + 1 }
 
-    init(metadata: Metadata) {
+    init() {
         let writer: cairo_write_func_t = { closure, data, length in
             let sink = Unmanaged<Sink>.fromOpaque(closure!).takeUnretainedValue()
             if let data { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length))) }
             return CAIRO_STATUS_SUCCESS
         }
         surface = cairo_pdf_surface_create_for_stream(writer, Unmanaged.passUnretained(sink).toOpaque(), Self.a4Width, Self.a4Height)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, metadata.title)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, metadata.author)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "mailbatch")
-        if let subject = metadata.subject { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, subject) }
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, metadata.createdISO8601)
         cr = cairo_create(surface)
         pango = pango_cairo_create_context(cr)
         pango_cairo_context_set_resolution(pango, 72)
@@ -163,11 +161,20 @@ final class PDFCanvas {
 
     func newPage() {
         cairo_show_page(cr)
-        pageNumber += 1
+        page += 1
     }
 
-    /// Ends the document and returns the PDF's bytes.
+    /// Ends the current document; the next one starts on a new page.
+    func nextDocument() {
+        documents.append(documentStart..<page + 1)
+        newPage()
+        documentStart = page
+    }
+
+    /// Ends the last document and the surface; returns the PDF's bytes (every document's pages, in
+    /// order; `documents` says which are whose).
     func finish() -> [UInt8] {
+        documents.append(documentStart..<page + 1)
         cairo_show_page(cr)
         cairo_surface_finish(surface)
         finished = true

@@ -1,5 +1,6 @@
-/// Draws a parsed document script on A4 with the shared layout. One renderer per worker: it keeps
-/// nothing between documents but the templates.
+/// Draws a contract's documents from their parsed scripts on A4 with the shared layout: all of them
+/// as pages of one PDF surface, so each font is subset once per contract, then cut into one file per
+/// document (`PDFSplitter`). It keeps nothing between contracts but the templates.
 struct DocumentRenderer {
     let templates: TemplateLibrary
 
@@ -7,9 +8,32 @@ struct DocumentRenderer {
         let description: String
     }
 
-    func render(_ kind: DocumentKind, facts: DocumentFacts, extra: [String: Any] = [:]) throws(Failure) -> [UInt8] {
+    /// The documents of `kinds`, in that order, each as its own PDF.
+    func render(_ kinds: [DocumentKind], facts: DocumentFacts, extra: [String: Any] = [:]) throws(Failure) -> [(kind: DocumentKind, bytes: [UInt8])] {
         var context = facts.documentContext
         for (key, value) in extra { context[key] = value }
+        let canvas = PDFCanvas()
+        for (index, kind) in kinds.enumerated() {
+            if index > 0 { canvas.nextDocument() }
+            try draw(kind, context: context, on: canvas)
+        }
+        let pdf = canvas.finish()
+        let parts = zip(kinds, canvas.documents).map { kind, pages in
+            PDFSplitter.Part(
+                pages: pages,
+                info: .init(
+                    title: "\(kind.title(for: facts.certificate))（\(facts.certificate.contractNumber)）",
+                    author: facts.certificate.surety, subject: facts.certificate.guaranteeTypeName,
+                    createdISO8601: facts.certificate.issuedAt))
+        }
+        do {
+            return zip(kinds, try PDFSplitter.split(pdf, into: parts)).map { ($0, $1) }
+        } catch {
+            throw Failure(description: error.description)
+        }
+    }
+
+    private func draw(_ kind: DocumentKind, context: [String: Any], on canvas: PDFCanvas) throws(Failure) {
         let script: String
         let blocks: [DocumentBlock]
         do {
@@ -20,11 +44,6 @@ struct DocumentRenderer {
         } catch {
             throw Failure(description: "\(kind.template).mustache: \(error)")
         }
-        let canvas = PDFCanvas(
-            metadata: .init(
-                title: "\(kind.title(for: facts.certificate))（\(facts.certificate.contractNumber)）",
-                author: facts.certificate.surety, subject: facts.certificate.guaranteeTypeName,
-                createdISO8601: facts.certificate.issuedAt))
         var layout = DocumentLayout(canvas: canvas)
         var rows: [(String, String, Bool)] = []
         func flushRows() {
@@ -55,6 +74,6 @@ struct DocumentRenderer {
             }
         }
         flushRows()
-        return layout.finish()
+        layout.end()
     }
 }

@@ -55,7 +55,7 @@ struct IssueBuilder: Sendable {
         }
         let certificateJSON: JSONValue
         do {
-            certificateJSON = try CertificateSigner.document(certificate, signedBy: signer)
+            certificateJSON = try stages.measure("sign") { () throws in try CertificateSigner.document(certificate, signedBy: signer) }
         } catch {
             throw Failure(description: "contract \(record.contractNumber): the certificate could not be written: \(error)")
         }
@@ -67,9 +67,7 @@ struct IssueBuilder: Sendable {
         var documents: [(kind: DocumentKind, bytes: [UInt8])] = []
         do {
             try stages.measure("render") { () throws(DocumentRenderer.Failure) in
-                for kind in DocumentKind.allCases {
-                    documents.append((kind, try renderer.render(kind, facts: facts, extra: ["sample": sample])))
-                }
+                documents = try renderer.render(DocumentKind.allCases, facts: facts, extra: ["sample": sample])
             }
         } catch {
             throw Failure(description: error.description)
