@@ -12,6 +12,11 @@ static inline int mb_rename_exchange(const char *from, const char *to) {
     return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 2 /* RENAME_EXCHANGE */);
 }
 
+// syncfs(2): flushes the file system holding fd. Declared by glibc only under _GNU_SOURCE too.
+static inline int mb_syncfs(int fd) {
+    return (int)syscall(SYS_syncfs, fd);
+}
+
 // Gives freed heap memory back to the system (glibc keeps it in per-thread arenas otherwise).
 static inline void mb_malloc_trim(void) {
     malloc_trim(0);

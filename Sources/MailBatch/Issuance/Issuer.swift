@@ -36,11 +36,11 @@ struct Issuer: Sendable {
         let final = ContractFolder(path: spool.contractFolder(number))
         do {
             try built.write(bundle, contractNumber: number, mailFrom: builder.configuration.mail.from.address, epoch: epoch)
-            try PosixFS.writeNew(normalized, to: built.record, sync: true)
-            try PosixFS.writeNew(source, to: built.source, sync: true)
+            try PosixFS.writeNew(normalized, to: built.record, sync: false)
+            try PosixFS.writeNew(source, to: built.source, sync: false)
             let history = "\(JST.iso8601(epochSeconds: epoch)) issued by \(ProcessUser.name)\n"
-            try PosixFS.writeNew(Array(history.utf8), to: built.history, sync: true)
-            try built.syncFolders()
+            try PosixFS.writeNew(Array(history.utf8), to: built.history, sync: false)
+            try built.makeDurable()
             if PosixFS.exists(final.path) { throw Failure.alreadyIssued(number) }
             // Another worker may have committed the same number since the check: rename(2) then
             // fails on the non-empty folder, and this bundle (with its key) is dropped unseen.

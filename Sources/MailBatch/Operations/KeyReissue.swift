@@ -35,15 +35,15 @@ struct KeyReissue {
         try? PosixFS.removeTree(temp)
         try built.write(bundle, contractNumber: number, mailFrom: configuration.mail.from.address, epoch: epoch)
         for file in [folder.record, folder.source] {
-            try PosixFS.writeNew(try PosixFS.read(file), to: "\(temp)/\(PosixFS.lastComponent(file))", sync: true)
+            try PosixFS.writeNew(try PosixFS.read(file), to: "\(temp)/\(PosixFS.lastComponent(file))", sync: false)
         }
         for file in try PosixFS.list(folder.sent) {
-            try PosixFS.writeNew(try PosixFS.read("\(folder.sent)/\(file)"), to: "\(built.sent)/\(file)", sync: true)
+            try PosixFS.writeNew(try PosixFS.read("\(folder.sent)/\(file)"), to: "\(built.sent)/\(file)", sync: false)
         }
         var history = (try? PosixFS.read(folder.history)) ?? []
         history += Array("\(JST.iso8601(epochSeconds: epoch)) key reissued by \(ProcessUser.name); the previous key is revoked\n".utf8)
-        try PosixFS.writeNew(history, to: built.history, sync: true)
-        try built.syncFolders()
+        try PosixFS.writeNew(history, to: built.history, sync: false)
+        try built.makeDurable()
 
         try spool.recordReissue(number)
         try PosixFS.exchange(temp, folder.path)

@@ -78,6 +78,16 @@ enum PosixFS {
         }
     }
 
+    /// Flushes the whole file system holding `path` (syncfs(2)): every file and folder written on it
+    /// is on disk when this returns, and a write-back error since the last call is reported (Linux
+    /// 5.8 and later). One call instead of an fsync per file when many new files must be durable at once.
+    static func syncFileSystem(_ path: String) throws(FileSystemError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError("open the folder", path) }
+        defer { close(fd) }
+        if mb_syncfs(fd) != 0 { throw FileSystemError("flush the file system of", path) }
+    }
+
     static func syncDirectory(_ path: String) throws(FileSystemError) {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw FileSystemError("open the folder", path) }
