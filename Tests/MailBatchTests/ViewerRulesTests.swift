@@ -44,38 +44,56 @@ import Testing
         #expect(lockout.recordFailure("198.51.100.3", number: "R07-1111-000009", now: 15 * 60) == nil)
     }
 
-    @Test("form tokens: the same token in cookie and field, made by this process")
+    @Test("form tokens: any token this process signed and that has not expired, in both cookie and field")
     func formTokens() {
-        let tokens = FormToken()
-        let token = tokens.make()
-        #expect(tokens.accepts(cookie: token, field: token))
-        #expect(!tokens.accepts(cookie: token, field: nil))
-        #expect(!tokens.accepts(cookie: nil, field: token))
-        #expect(!tokens.accepts(cookie: token, field: tokens.make()))
-        let forged = String(token.split(separator: ".")[0]) + "." + String(repeating: "0", count: 64)
-        #expect(!tokens.accepts(cookie: forged, field: forged))
-        #expect(!FormToken().accepts(cookie: token, field: token))
+        let tokens = FormToken(lifetimeSeconds: 3600)
+        let token = tokens.make(now: 1000)
+        #expect(tokens.accepts(cookie: token, field: token, now: 1000))
+        // A second tab's form (another valid token) is accepted too.
+        #expect(tokens.accepts(cookie: token, field: tokens.make(now: 1500), now: 2000))
+        #expect(!tokens.accepts(cookie: token, field: nil, now: 1000))
+        #expect(!tokens.accepts(cookie: nil, field: token, now: 1000))
+        #expect(!tokens.accepts(cookie: token, field: token, now: 4600))
+        let parts = token.split(separator: ".")
+        let forged = "\(parts[0]).\(parts[1]).\(String(repeating: "0", count: 64))"
+        #expect(!tokens.accepts(cookie: forged, field: forged, now: 1000))
+        let extended = "\(parts[0]).999999999.\(parts[2])"
+        #expect(!tokens.accepts(cookie: token, field: extended, now: 1000))
+        #expect(!FormToken().accepts(cookie: token, field: token, now: 1000))
     }
 
     @Test("sessions end after their lifetime and on close; the store stays bounded")
     func sessions() {
         let store = SessionStore(lifetimeSeconds: 600, capacity: 3)
-        let id = store.open(number: "R07-4621-000123", now: 100)
+        let id = store.open(number: "R07-4621-000123", binding: "k1 issued", now: 100)
         #expect(id.count == 32)
-        #expect(store.number(for: id, now: 699) == "R07-4621-000123")
-        #expect(store.number(for: id, now: 700) == nil)
-        let second = store.open(number: "A", now: 100)
+        #expect(store.session(for: id, now: 699)?.number == "R07-4621-000123")
+        #expect(store.session(for: id, now: 699)?.binding == "k1 issued")
+        #expect(store.session(for: id, now: 700) == nil)
+        let second = store.open(number: "A", binding: "", now: 100)
         store.close(second)
-        #expect(store.number(for: second, now: 101) == nil)
-        let ids = (0..<5).map { store.open(number: "N\($0)", now: 200 + $0) }
-        #expect(store.number(for: ids[4], now: 300) == "N4")
-        #expect(store.number(for: ids[0], now: 300) == nil)
+        #expect(store.session(for: second, now: 101) == nil)
+        let ids = (0..<5).map { store.open(number: "N\($0)", binding: "", now: 200 + $0) }
+        #expect(store.session(for: ids[4], now: 300)?.number == "N4")
+        #expect(store.session(for: ids[0], now: 300) == nil)
+    }
+
+    @Test(
+        "a key is never a contract number",
+        arguments: [
+            ("G2KC-4U5G-FWBA-KK6K-RAT3", true), ("g2kc4u5gfwbakk6krat3", true), ("G2KC 4U5G FWBA KK6K RAT3", true),
+            ("R07-4621-000123", false), ("G2KC-4U5G-FWBA-KK6K", false), ("G2KC-4U5G-FWBA-KK6K-RAT3X", false), ("0000-1111-2222-3333-4444", false),
+        ])
+    func keyShape(_ text: String, _ isKey: Bool) {
+        #expect(KeyShape.looksLikeKey(text) == isKey)
+        if isKey { #expect(!ContractValidator.isValidContractNumber(text)) }
     }
 
     @Test(
         "what a clerk types is folded to what the spool spells",
         arguments: [
             ("Ｒ０７－４６２１－０００１２３", "R07-4621-000123"), (" R07-4621-000123 ", "R07-4621-000123"), ("R07 4621 000123", "R074621000123"),
+            ("R07ー4621−000123", "R07-4621-000123"), ("R07‐4621–000123", "R07-4621-000123"),
         ])
     func typedNumbers(_ typed: String, _ expected: String) {
         #expect(Verification.normalizedNumber(typed) == expected)

@@ -40,21 +40,18 @@ struct BounceIntake: Sendable {
 
     private func takeUp(_ name: String, from maildir: Maildir, into tally: inout Tally) throws(FileSystemError) {
         let bytes: [UInt8]
+        let seen = Maildir.seenName(name)
         switch try PosixFS.readRegularFile("\(maildir.new)/\(name)", limit: 10 << 20) {
         case .bytes(let b): bytes = b
-        case .tooLarge: bytes = []
+        case .tooLarge(let size):
+            try noteUnread(name, maildir, "larger than 10 MiB (\(size) bytes), so not read", into: &tally)
+            return
         case .notRegularFile(let what):
-            // Not a message: noted, moved on to cur/ untouched, never read.
-            try spool.write(
-                "\(JST.iso8601(epochSeconds: now())) not acted on: \(what), left in \(maildir.cur)\n",
-                to: "\(spool.unmatchedBounces)/\(Maildir.seenName(name)).note.txt")
-            try maildir.markSeen(name)
-            tally.setAside += 1
+            try noteUnread(name, maildir, what, into: &tally)
             return
         }
-        let seen = Maildir.seenName(name)
         let decision: BounceMatcher.Decision =
-            bytes.isEmpty ? .setAside("empty, or larger than 10 MiB") : BounceMatcher(spool: spool, settings: settings).decide(bytes)
+            bytes.isEmpty ? .setAside("empty") : BounceMatcher(spool: spool, settings: settings).decide(bytes)
         switch decision {
         case .setAside(let reason):
             try setAside(bytes, name: seen, reason: reason)
@@ -62,10 +59,27 @@ struct BounceIntake: Sendable {
             logger.warning("returned mail set aside", metadata: ["file": "\(name)", "reason": "\(reason)"])
         case .apply(let target, let failed, let delayed):
             for recipient in delayed { try noteDelay(target, recipient, report: seen) }
-            if let recipient = failed.first { try markBounced(target, recipient, report: seen) }
+            // A report against a Cc is that recipient's: the To recipients received the message.
+            var target = target
+            let ofCc = failed.filter { r in r.address.map { target.envelope.isCc($0) } ?? false }
+            for recipient in ofCc { try markCcBounced(&target, recipient, report: seen) }
+            if let recipient = failed.first(where: { r in !ofCc.contains { $0.address == r.address } }) {
+                try markBounced(target, recipient, report: seen)
+            }
             if !failed.isEmpty { tally.bounced += 1 } else { tally.delayed += 1 }
         }
         try maildir.markSeen(name)
+    }
+
+    /// Not read: a note in `bounces/unmatched/` that says where the original is kept, untouched.
+    private func noteUnread(_ name: String, _ maildir: Maildir, _ why: String, into tally: inout Tally) throws(FileSystemError) {
+        let seen = Maildir.seenName(name)
+        try spool.write(
+            "\(JST.iso8601(epochSeconds: now())) not acted on: \(why); the original is kept as \(maildir.cur)/\(seen)\n",
+            to: "\(spool.unmatchedBounces)/\(seen).note.txt")
+        try maildir.markSeen(name)
+        tally.setAside += 1
+        logger.warning("returned mail set aside", metadata: ["file": "\(name)", "reason": "\(why)"])
     }
 
     /// A copy in `bounces/unmatched/` with a note, before the original leaves `new/`.
@@ -80,6 +94,32 @@ struct BounceIntake: Sendable {
             "\(JST.iso8601(epochSeconds: now())) \(e.role) mail to \(r.address ?? e.recipients.joined(separator: ", ")) delayed: \(r.status) \(r.diagnostic) (report \(report))"
         try appendOnce(line, marker: "(report \(report))", contract: e.contractNumber)
         logger.notice("delivery delayed", metadata: ["contract": "\(e.contractNumber)", "role": "\(e.role)", "status": "\(r.status)"])
+    }
+
+    /// The envelope records the report against that recipient where it is (the message stays sent),
+    /// and the operator is told to fix the contractor's address.
+    private func markCcBounced(_ target: inout BounceMatcher.Target, _ r: ReturnedMail.Recipient, report: String) throws(FileSystemError) {
+        let e = target.envelope
+        let address = r.address ?? ""
+        if !(e.recipientBounces ?? []).contains(where: { $0.report == report && $0.recipient == address }) {
+            var updated = e
+            updated.recipientBounces =
+                (e.recipientBounces ?? []) + [
+                    .init(at: JST.iso8601(epochSeconds: now()), recipient: address, status: r.status, diagnostic: r.diagnostic, report: report)
+                ]
+            try spool.write(updated.encoded(), to: target.path)
+            target = BounceMatcher.Target(path: target.path, envelope: updated, place: target.place)
+        }
+        let fix =
+            e.role == .orderer
+            ? "the orderer's copy was delivered; fix the contractor's address: `mailbatch resend \(e.contractNumber) --to contractor --address …`, and for the orderer's mail `mailbatch resend \(e.contractNumber) --to orderer --cc …`"
+            : "fix it with `mailbatch resend \(e.contractNumber) --to \(e.role) --cc …`"
+        try spool.noteRecipientProblem(
+            number: e.contractNumber, role: e.role, recipient: address, what: "\(e.role) mail: Cc \(address) bounced: \(r.status) \(r.diagnostic); \(fix)")
+        let line =
+            "\(JST.iso8601(epochSeconds: now())) \(e.role) mail's Cc \(address) bounced: \(r.status) \(r.diagnostic) (report \(report)); \(fix)"
+        try appendOnce(line, marker: "Cc \(address) bounced: \(r.status) \(r.diagnostic) (report \(report))", contract: e.contractNumber)
+        logger.error("Cc bounced", metadata: ["contract": "\(e.contractNumber)", "role": "\(e.role)", "status": "\(r.status)"])
     }
 
     /// The envelope (in `sent/`, or in the outbox when a crash left it there after the 250) records the

@@ -1,6 +1,6 @@
 /// Decides what a returned message means for the spool: which sending it reports on (by the
-/// return path's token first, then by the returned Message-ID), and which of that message's
-/// recipients failed or were delayed. Everything it cannot tie to a message mailbatch sent, with a
+/// return path's token; by the returned Message-ID only when no tokened return path is configured),
+/// and which of that message's recipients failed or were delayed. Everything it cannot tie to a message mailbatch sent, with a
 /// recipient that message had, is set aside with the reason.
 struct BounceMatcher {
     let spool: Spool
@@ -34,6 +34,13 @@ struct BounceMatcher {
             }
             candidates = sendings(number, role).filter { $0.envelope.token == token }
             if candidates.isEmpty { return .setAside("no message was sent with the return path \(address): forged, or for another system") }
+        } else if settings?.returnPath != nil {
+            // With a tokened return path a genuine report comes back to the token's address; one to the
+            // bare address could have been written by anyone who received the mail.
+            let about = mail.originalMessageID.map { " (it quotes the Message-ID <\($0)>)" } ?? ""
+            return .setAside(
+                "the report was not addressed to a return-path token\(about): not applied, since anyone who received the mail could write one; if it is genuine, fix the address with `mailbatch resend`"
+            )
         } else if let id = mail.originalMessageID {
             guard let (number, role) = Self.parse(messageID: id) else { return .setAside("the returned Message-ID <\(id)> is not one of mailbatch's") }
             candidates = sendings(number, role).filter { $0.envelope.messageID == id }

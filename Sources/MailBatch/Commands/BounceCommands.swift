@@ -36,22 +36,29 @@ struct BounceCommand: ParsableCommand {
     )
     @OptionGroup var options: GlobalOptions
 
-    static let limit = 10 << 20
+    /// What is kept of one message on standard input; the rest is read and dropped, so the relay is
+    /// never left writing into a closed pipe. A message over the intake's 10 MiB is kept, not read.
+    static let storeLimit = 64 << 20
 
     func run() throws {
         let configuration = try options.loadConfiguration()
         let spool = configuration.spool
         try spool.prepare()
         var bytes: [UInt8] = []
+        var dropped = 0
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
             if n < 0, errno == EINTR { continue }
             guard n > 0 else { break }
-            bytes += buffer[0..<n]
-            if bytes.count > Self.limit { throw CommandFailure(message: "the message on standard input is larger than 10 MiB", code: ExitCodes.attention) }
+            let room = max(0, Self.storeLimit - bytes.count)
+            bytes += buffer[0..<min(n, room)]
+            dropped += n - min(n, room)
         }
         guard !bytes.isEmpty else { throw CommandFailure(message: "nothing on standard input", code: ExitCodes.usage) }
+        if dropped > 0 {
+            FileHandleStderr.write("mailbatch: the message on standard input is larger than 64 MiB; its first 64 MiB are kept, \(dropped) bytes dropped\n")
+        }
         let name = "\(WallClock.epochSeconds()).M\(UInt32.random(in: 0...UInt32.max))P\(getpid()).mailbatch"
         try spool.bounceInbox.deliver(bytes, name: name)
         let logger = options.makeLogger()

@@ -43,6 +43,12 @@ struct VerifyCommand: ParsableCommand {
                 code: ExitCodes.attention)
         case .mismatch:
             throw CommandFailure(message: "the contract number and the key do not match", code: ExitCodes.attention)
+        case .notANumber(let looksLikeKey):
+            throw CommandFailure(
+                message: looksLikeKey
+                    ? "the first argument has the shape of a 認証キー, not of a contract number: give the contract number first, then the key"
+                    : "the first argument is not a contract number (4 to 32 of A-Z, a-z, 0-9 and '-')",
+                code: ExitCodes.usage)
         case .refused(let until):
             throw CommandFailure(
                 message: "too many failed attempts for this contract number; try again after \(JST.iso8601(epochSeconds: until))",

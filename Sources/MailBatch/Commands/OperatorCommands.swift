@@ -48,11 +48,18 @@ struct ResendCommand: ParsableCommand {
     @Argument(help: "The 保証契約番号.") var contractNumber: String
     @Option(help: "Which notification.") var to: Requeue.Target = .all
     @Option(help: "Send to this corrected address instead of the original To.") var address: String?
+    @Option(help: "Send with this Cc instead of the original one (for example the contractor's corrected address).") var cc: String?
+    @Flag(name: .customLong("no-cc"), help: "Send without the original Cc.") var noCc = false
+
+    func validate() throws {
+        if cc != nil, noCc { throw ValidationError("give --cc ADDRESS or --no-cc, not both") }
+    }
 
     func run() throws {
         let configuration = try options.loadConfiguration()
+        let change: Requeue.CcChange? = noCc ? .drop : cc.map { .replace($0) }
         let lines = try withSpoolLock(configuration.spool) {
-            try Requeue(spool: configuration.spool).resend(contractNumber, to: to, address: address)
+            try Requeue(spool: configuration.spool).resend(contractNumber, to: to, address: address, cc: change)
         }
         for line in lines { print(line) }
     }

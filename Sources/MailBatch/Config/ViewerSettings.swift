@@ -7,6 +7,13 @@ struct ViewerSettings: Sendable {
     var trustedProxies: [String] = []
     /// The public key for the viewer's data check; without it, the one of `[signing] private_key_file`.
     var publicKeyFile: String?
+    /// A connection must send a complete request head within this many seconds of opening (or of its
+    /// last answer), or it is closed: half a header and nothing more does not hold a descriptor.
+    var headerTimeoutSeconds = 10
+    /// A kept-alive connection with no request for this long is closed.
+    var idleTimeoutSeconds = 60
+    /// Open connections at most; past it new ones wait in the listen queue until one closes.
+    var maxConnections = 512
 
     /// Over TLS to the browser (an https address): cookies are then marked Secure.
     var servedOverHTTPS: Bool { url?.hasPrefix("https://") ?? false }
@@ -25,6 +32,9 @@ extension ConfigurationLoader {
             throw ConfigurationError("\(file): [viewer] trusted_proxies: \"\(proxy)\" is not an IP address (for example \"127.0.0.1\" or \"::1\")")
         }
         settings.publicKeyFile = try section.string("public_key_file").map { absolutePath($0, relativeTo: baseDirectory) }
+        settings.headerTimeoutSeconds = try section.int("header_timeout_seconds", in: 1...300) ?? settings.headerTimeoutSeconds
+        settings.idleTimeoutSeconds = try section.int("idle_timeout_seconds", in: 1...3600) ?? settings.idleTimeoutSeconds
+        settings.maxConnections = try section.int("max_connections", in: 1...100_000) ?? settings.maxConnections
         try section.rejectUnknownKeys()
         return settings
     }

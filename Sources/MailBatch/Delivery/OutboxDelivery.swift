@@ -130,16 +130,35 @@ final class OutboxWorker {
             try spool.write(envelope.encoded(), to: path)
         }
         switch send(envelope, message) {
-        case .accepted(let reply):
+        case .accepted(let reply, let refused):
             _ = health.record(connectionFailed: false)
-            try record(&envelope, .sent, reply, at: path)
-            try finishSent(envelope, from: path)
-            tally.sent += 1
-            logger.info("sent", metadata: metadata(envelope, reply))
+            let putOff = refused.filter(\.isTemporary)
+            for refusal in refused where !refusal.isTemporary { try noteRefused(&envelope, refusal) }
+            if putOff.isEmpty {
+                envelope.pending = nil
+                try record(&envelope, .sent, reply, at: path)
+                try finishSent(envelope, from: path)
+                tally.sent += 1
+                logger.info("sent", metadata: metadata(envelope, reply))
+            } else {
+                // Taken for the others: only the put-off recipients are tried again.
+                envelope.pending = putOff.map(\.recipient)
+                let text = putOff.map { "\($0.recipient): \($0.reply)" }.joined(separator: "; ")
+                try postpone(&envelope, "accepted for the others (\(reply)); put off for \(text)", connectionFailed: false, at: path, into: &tally)
+            }
         case .permanent(let reply):
             _ = health.record(connectionFailed: false)
-            try fail(&envelope, reply, at: path, event: "failed")
-            tally.failed += 1
+            if let pending = envelope.pending {
+                // The others already have it: only the put-off recipients failed.
+                for recipient in pending { try noteRefused(&envelope, RecipientRefusal(recipient: recipient, reply: reply)) }
+                envelope.pending = nil
+                try record(&envelope, .sent, "sent to \(envelope.delivered.joined(separator: ", ")); refused for \(pending.joined(separator: ", "))", at: path)
+                try finishSent(envelope, from: path)
+                tally.sent += 1
+            } else {
+                try fail(&envelope, reply, at: path, event: "failed")
+                tally.failed += 1
+            }
         case .temporary(let reply, let connectionFailed):
             try postpone(&envelope, reply, connectionFailed: connectionFailed, at: path, into: &tally)
         }
@@ -163,7 +182,17 @@ final class OutboxWorker {
         let nowUnreachable = health.record(connectionFailed: connectionFailed)
         let deferrals = envelope.attempts.filter { $0.outcome == .deferred }.count + 1
         envelope.nextAttemptAt = now() + schedule.delay(afterDeferrals: deferrals)
-        if schedule.hasExpired(queuedAt: envelope.queuedAt, now: now()) {
+        if schedule.hasExpired(queuedAt: envelope.queuedAt, now: now()), let pending = envelope.pending {
+            // The others have it: the put-off recipients are given up, the message counts as sent.
+            for recipient in pending {
+                try noteRefused(
+                    &envelope, RecipientRefusal(recipient: recipient, reply: "\(reply) (given up: in the queue longer than \(schedule.lifetimeSeconds) s)"))
+            }
+            envelope.pending = nil
+            try record(&envelope, .sent, "sent to \(envelope.delivered.joined(separator: ", ")); given up for \(pending.joined(separator: ", "))", at: path)
+            try finishSent(envelope, from: path)
+            tally.sent += 1
+        } else if schedule.hasExpired(queuedAt: envelope.queuedAt, now: now()) {
             try fail(&envelope, "\(reply) (given up: in the queue longer than \(schedule.lifetimeSeconds) s)", at: path, event: "expired")
             tally.failed += 1
         } else {
@@ -176,6 +205,26 @@ final class OutboxWorker {
         if nowUnreachable {
             logger.error("the mail server could not be reached \(health.limit) times in a row; the rest waits for the next run")
         }
+    }
+
+    /// A recipient refused for good while others took the message: kept in the envelope (written
+    /// with the attempt that follows) and noted for the operator.
+    private func noteRefused(_ envelope: inout Envelope, _ refusal: RecipientRefusal) throws(FileSystemError) {
+        envelope.refused = (envelope.refused ?? []).filter { $0.recipient != refusal.recipient } + [refusal]
+        envelope.pending = envelope.pending?.filter { $0 != refusal.recipient }
+        let as_ = envelope.isCc(refusal.recipient) ? "Cc " : ""
+        let fix =
+            envelope.role == .orderer && envelope.isCc(refusal.recipient)
+            ? "the orderer's copy was delivered; fix the contractor's address (`mailbatch resend \(envelope.contractNumber) --to contractor --address …`, and `--to orderer --cc …` for the orderer's mail)"
+            : "fix the address with `mailbatch resend \(envelope.contractNumber) --to \(envelope.role) --address …`"
+        try spool.noteRecipientProblem(
+            number: envelope.contractNumber, role: envelope.role, recipient: refusal.recipient,
+            what: "\(envelope.role) mail: \(as_)\(refusal.recipient) refused: \(refusal.reply); \(fix)")
+        try? PosixFS.appendLine(
+            "\(JST.iso8601(epochSeconds: now())) \(envelope.role) mail refused by the server for \(as_)\(refusal.recipient): \(refusal.reply)",
+            to: ContractFolder(path: spool.contractFolder(envelope.contractNumber)).history)
+        logger.error(
+            "recipient refused", metadata: ["contract": "\(envelope.contractNumber)", "role": "\(envelope.role)", "reply": "\(refusal.reply)"])
     }
 
     private func fail(_ envelope: inout Envelope, _ reply: String, at path: String, event: Logger.Message) throws(FileSystemError) {
@@ -196,7 +245,7 @@ final class OutboxWorker {
                 return .temporary(reply: "cannot set up the SMTP client: \(error)", connectionFailed: true)
             }
         }
-        return transport!.send(from: envelope.mailFrom, recipients: envelope.recipients, message: message)
+        return transport!.send(from: envelope.mailFrom, recipients: envelope.pending ?? envelope.recipients, message: message)
     }
 
     private func record(_ envelope: inout Envelope, _ outcome: Envelope.Attempt.Outcome, _ reply: String, at path: String) throws(FileSystemError) {
@@ -211,7 +260,7 @@ final class OutboxWorker {
         try PosixFS.syncDirectory(folder.sent)
         try PosixFS.syncDirectory(spool.outbox)
         try? PosixFS.appendLine(
-            "\(JST.iso8601(epochSeconds: now())) \(envelope.role) mail sent to \(envelope.recipients.joined(separator: ", ")): \(envelope.attempts.last?.reply ?? "")",
+            "\(JST.iso8601(epochSeconds: now())) \(envelope.role) mail sent to \(envelope.delivered.joined(separator: ", ")): \(envelope.attempts.last?.reply ?? "")",
             to: folder.history)
     }
 

@@ -4,9 +4,9 @@ import Glibc
 /// The 認証キー: 20 symbols from an alphabet without look-alikes (no 0/O, 1/I/L), about 99 bits from
 /// the OS's secure random source, shown in groups of four such as `7KQ4-MZ2D-H9XP-3TRA-W8FE`.
 struct AuthenticationKey: Sendable, Equatable {
-    static let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
-    static let symbolCount = 20
-    static let groupSize = 4
+    static let alphabet = KeyShape.alphabet
+    static let symbolCount = KeyShape.symbolCount
+    static let groupSize = KeyShape.groupSize
 
     let symbols: String
 

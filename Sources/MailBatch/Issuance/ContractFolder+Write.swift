@@ -12,8 +12,8 @@ extension ContractFolder {
         for message in bundle.messages {
             let envelope = Envelope(
                 messageID: message.mail.messageID, contractNumber: number, role: message.role, mailFrom: mailFrom,
-                recipients: message.mail.envelopeRecipients, messagePath: Spool.messagePath(number: number, file: "\(message.role).eml"),
-                queuedAt: epoch, nextAttemptAt: epoch, attempts: [])
+                recipients: message.mail.envelopeRecipients, cc: message.mail.cc.isEmpty ? nil : message.mail.cc.map(\.address),
+                messagePath: Spool.messagePath(number: number, file: "\(message.role).eml"), queuedAt: epoch, nextAttemptAt: epoch, attempts: [])
             try PosixFS.writeNew(message.mail.rendered(), to: self.message(message.role), sync: false)
             try PosixFS.writeNew(envelope.encoded(), to: self.envelope(message.role), sync: false)
         }

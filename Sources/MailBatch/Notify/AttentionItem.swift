@@ -4,6 +4,8 @@
 struct AttentionItem: Sendable, Equatable {
     enum Kind: String, Sendable {
         case rejected, failed, bounced, stale
+        /// One recipient (a Cc) refused or bounced a message the others received.
+        case recipient
     }
 
     let kind: Kind
@@ -42,6 +44,13 @@ struct AttentionItem: Sendable, Equatable {
                         kind: .failed, key: "failed:\(file):\(e.attempts.count)", subject: subject,
                         reason: "failed: \(e.attempts.last?.reply ?? "no attempt recorded")", command: "mailbatch show \(e.contractNumber)"))
             }
+        }
+        for note in try spool.recipientProblems() {
+            let number = String(note.file.prefix { $0 != "." })
+            items.append(
+                AttentionItem(
+                    kind: .recipient, key: "recipient:\(note.file):\(SHA256Hex.of(Array(note.what.utf8)).prefix(12))", subject: "\(number) (\(note.recipient))",
+                    reason: note.what, command: "mailbatch show \(number)"))
         }
         for file in try spool.queueEntries(in: spool.outbox, of: nil).sorted() {
             guard let e = try? Envelope.decode(PosixFS.read("\(spool.outbox)/\(file)")), let last = e.attempts.last, last.outcome == .deferred,

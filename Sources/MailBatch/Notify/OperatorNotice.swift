@@ -51,7 +51,7 @@ struct OperatorNotice: Sendable {
 
     func summary(_ items: [AttentionItem]) -> MailMessage {
         var counts: [String] = []
-        for kind in [AttentionItem.Kind.rejected, .failed, .bounced, .stale] {
+        for kind in [AttentionItem.Kind.rejected, .failed, .bounced, .recipient, .stale] {
             let n = items.filter { $0.kind == kind }.count
             if n > 0 { counts.append("\(Self.label(kind)) \(n)件") }
         }
@@ -76,6 +76,7 @@ struct OperatorNotice: Sendable {
         case .failed: "送信失敗（failed）"
         case .bounced: "不達（bounced）"
         case .stale: "送信遅延（deferred）"
+        case .recipient: "宛先の一部に届かず（Cc refused/bounced）"
         }
     }
 }

@@ -38,6 +38,17 @@ struct ContractReport {
             if state == "queued" && e.attempts.isEmpty { out += "    not tried yet; due \(JST.iso8601(epochSeconds: e.nextAttemptAt))\n" }
             for attempt in e.attempts { out += "    \(attempt.at)  \(attempt.outcome.rawValue)  \(attempt.reply)\n" }
             if state == "queued", !e.attempts.isEmpty { out += "    next attempt \(JST.iso8601(epochSeconds: e.nextAttemptAt))\n" }
+            if let pending = e.pending, state == "queued" { out += "    still to be tried for \(pending.joined(separator: ", ")) (the others took it)\n" }
+            for r in e.refused ?? [] {
+                out += "    refused for \(e.isCc(r.recipient) ? "Cc " : "")\(r.recipient): \(r.reply)\n"
+            }
+            for b in e.recipientBounces ?? [] {
+                out += "    \(b.at)  bounced  \(b.status) from Cc \(b.recipient): \(b.diagnostic)\n"
+            }
+            if e.role == .orderer, !(e.refused ?? []).isEmpty || !(e.recipientBounces ?? []).isEmpty {
+                out +=
+                    "    the orderer's copy was delivered; fix the contractor's address: `mailbatch resend \(number) --to contractor --address <correct address>`, then `mailbatch resend \(number) --to orderer --cc <correct address>` if the orderer's mail should reach it too\n"
+            }
             if let b = e.bounce {
                 out += "    \(b.at)  bounced  \(b.status) from \(b.recipient): \(b.diagnostic)\n"
                 out +=

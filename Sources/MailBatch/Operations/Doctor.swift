@@ -98,7 +98,7 @@ struct Doctor {
         do {
             let transport = try CurlSMTPTransport(settings: s)
             switch transport.probe() {
-            case .accepted(let reply):
+            case .accepted(let reply, _):
                 return Check(
                     name: "smtp", ok: true,
                     detail: "\(what): EHLO\(s.tls == .none ? "" : ", TLS")\(s.username != nil ? ", AUTH" : "") and NOOP answered \(reply)", fix: nil)

@@ -1,11 +1,16 @@
 /// Replaces one header field of a stored message (with its folded lines), leaving every other byte
 /// as it was: a re-send to a corrected address keeps the Message-ID, the body and the attachments.
 enum HeaderRewrite {
-    static func replacing(_ name: String, with field: String, in message: [UInt8]) -> [UInt8] {
+    /// Drops a header field (with its folded lines).
+    static func removing(_ name: String, in message: [UInt8]) -> [UInt8] { rewrite(name, with: nil, in: message) }
+
+    static func replacing(_ name: String, with field: String, in message: [UInt8]) -> [UInt8] { rewrite(name, with: field, in: message) }
+
+    private static func rewrite(_ name: String, with field: String?, in message: [UInt8]) -> [UInt8] {
         // "\r\n" is a single Character in Swift, so the field's line end is trimmed as bytes.
-        var fieldBytes = Array(field.utf8)
+        var fieldBytes = Array((field ?? "").utf8)
         if fieldBytes.suffix(2) == [0x0D, 0x0A] { fieldBytes.removeLast(2) }
-        let field = String(decoding: fieldBytes, as: UTF8.self)
+        let replacement = field.map { _ in String(decoding: fieldBytes, as: UTF8.self) }
         let separator: [UInt8] = [0x0D, 0x0A, 0x0D, 0x0A]
         guard let end = message.firstRange(of: separator) else { return message }
         let header = String(decoding: message[..<end.lowerBound], as: UTF8.self)
@@ -18,15 +23,15 @@ enum HeaderRewrite {
             skipping = false
             if !continuation, line.lowercased().hasPrefix(name.lowercased() + ":") {
                 skipping = true
-                if !inserted {
-                    lines.append(field)
-                    inserted = true
+                if !inserted, let replacement {
+                    lines.append(replacement)
                 }
+                inserted = true
                 continue
             }
             lines.append(line)
         }
-        if !inserted { lines.append(field) }
+        if !inserted, let replacement { lines.append(replacement) }
         return Array(lines.joined(separator: "\r\n").utf8) + Array(message[end.lowerBound...])
     }
 }

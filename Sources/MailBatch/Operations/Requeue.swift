@@ -14,16 +14,25 @@ struct Requeue {
 
     private func folder(_ number: String) throws(Spool.NotIssued) -> ContractFolder { try spool.requireIssued(number) }
 
+    /// A change of the Cc on a re-send.
+    enum CcChange: Sendable, Equatable {
+        case replace(String)
+        case drop
+    }
+
     /// Queues the stored notification(s) of a contract again, as issued (same key, same documents,
-    /// same Message-ID); with `address`, to that address instead of the original To.
-    func resend(_ number: String, to target: Target, address: String?) throws -> [String] {
+    /// same Message-ID); with `address`, to that address instead of the original To; with `cc`, with
+    /// that Cc instead of the original one, or none.
+    func resend(_ number: String, to target: Target, address: String?, cc: CcChange? = nil) throws -> [String] {
         let folder = try folder(number)
         let roles = try PosixFS.list(folder.messages).filter { $0.hasSuffix(".json") }.compactMap { MessageRole(rawValue: String($0.dropLast(5))) }
         let chosen = MessageRole.allCases.filter { roles.contains($0) && (target == .all || $0.rawValue == target.rawValue) }
         guard !chosen.isEmpty else { throw Failure(description: "contract \(number) has no \(target.rawValue) message") }
-        if let address {
-            guard EmailAddress.isPlainAddrSpec(address) else { throw Failure(description: "\(address) is not a plain e-mail address") }
-            guard chosen.count == 1 else { throw Failure(description: "--address needs --to contractor or --to orderer") }
+        for given in [address, cc.flatMap { if case .replace(let a) = $0 { a } else { nil } }].compactMap({ $0 }) {
+            guard EmailAddress.isPlainAddrSpec(given) else { throw Failure(description: "\(given) is not a plain e-mail address") }
+        }
+        if address != nil || cc != nil {
+            guard chosen.count == 1 else { throw Failure(description: "--address and --cc need --to contractor or --to orderer") }
         }
         var done: [String] = []
         for role in chosen {
@@ -34,23 +43,41 @@ struct Requeue {
             }
             var envelope = try Envelope.decode(PosixFS.read(folder.envelope(role)))
             let epoch = now()
-            if let address {
-                let stored = try PosixFS.read(folder.message(role))
+            if address != nil || cc != nil {
+                var message = try PosixFS.read(folder.message(role))
+                // Envelopes from before To and Cc were kept apart: the Cc is read from the stored message.
+                var copies = envelope.cc ?? ccAddresses(message).filter { envelope.recipients.contains($0) }
+                var to = envelope.recipients.filter { !copies.contains($0) }
+                if let address {
+                    to = [address]
+                    message = HeaderRewrite.replacing("To", with: MIMEEncoder.addressHeader("To", [Mailbox(displayName: nil, address: address)]), in: message)
+                }
+                switch cc {
+                case .replace(let copy)?:
+                    copies = [copy]
+                    message = HeaderRewrite.replacing("Cc", with: MIMEEncoder.addressHeader("Cc", [Mailbox(displayName: nil, address: copy)]), in: message)
+                case .drop?:
+                    copies = []
+                    message = HeaderRewrite.removing("Cc", in: message)
+                case nil: break
+                }
                 let file = "\(role).resend-\(epoch).eml"
-                let rewritten = HeaderRewrite.replacing("To", with: MIMEEncoder.addressHeader("To", [Mailbox(displayName: nil, address: address)]), in: stored)
-                try PosixFS.writeAtomically(rewritten, to: "\(folder.messages)/\(file)", tempFolder: spool.temp)
-                let cc = envelope.recipients.filter { ccAddresses(stored).contains($0) }
+                try PosixFS.writeAtomically(message, to: "\(folder.messages)/\(file)", tempFolder: spool.temp)
                 envelope = Envelope(
                     messageID: envelope.messageID, contractNumber: number, role: role, mailFrom: envelope.mailFrom,
-                    recipients: [address] + cc, messagePath: Spool.messagePath(number: number, file: file), queuedAt: epoch,
-                    nextAttemptAt: epoch, attempts: [])
+                    recipients: to + copies, cc: copies.isEmpty ? nil : copies, messagePath: Spool.messagePath(number: number, file: file),
+                    queuedAt: epoch, nextAttemptAt: epoch, attempts: [])
             }
             envelope.queuedAt = epoch
             envelope.nextAttemptAt = epoch
             envelope.attempts = []
             envelope.token = nil
             envelope.bounce = nil
+            envelope.pending = nil
+            envelope.refused = nil
+            envelope.recipientBounces = nil
             try spool.write(envelope.encoded(), to: target)
+            try spool.clearRecipientProblems(number: number, role: role)
             let line =
                 "\(JST.iso8601(epochSeconds: epoch)) resend of the \(role) mail to \(envelope.recipients.joined(separator: ", ")) requested by \(ProcessUser.name)"
             try PosixFS.appendLine(line, to: folder.history)
@@ -59,7 +86,7 @@ struct Requeue {
         return done
     }
 
-    /// The Cc addresses of a stored message (they stay on a re-send to a corrected To).
+    /// The Cc addresses of a stored message.
     private func ccAddresses(_ message: [UInt8]) -> [String] {
         let text = String(decoding: message.prefix(8192), as: UTF8.self)
         guard let start = text.range(of: "\r\nCc: ") else { return [] }

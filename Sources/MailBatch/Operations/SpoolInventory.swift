@@ -29,6 +29,8 @@ struct SpoolInventory: Codable, Sendable {
     var bounced = 0
     /// Envelopes set aside in `held/` because they could not be read.
     var held = 0
+    /// Recipients (a Cc) that refused or bounced a message the others received (`attention/`).
+    var recipientProblems = 0
     var nextAttemptAt: String?
     var oldestWaiting: Waiting?
     var lastRun: LastRun?
@@ -37,6 +39,7 @@ struct SpoolInventory: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case incoming, processing, rejected, paper, duplicates, issued, queued, deferred, sent, failed, bounced, held
+        case recipientProblems = "recipient_problems"
         case nextAttemptAt = "next_attempt_at"
         case oldestWaiting = "oldest_waiting"
         case lastRun = "last_run"
@@ -61,6 +64,7 @@ struct SpoolInventory: Codable, Sendable {
             if (try? Envelope.decode(PosixFS.read("\(spool.failed)/\(file)")))?.bounce != nil { inventory.bounced += 1 } else { inventory.failed += 1 }
         }
         inventory.held = ((try? PosixFS.list(spool.held)) ?? []).filter { !$0.hasSuffix(".error.txt") && !$0.hasPrefix(".") }.count
+        inventory.recipientProblems = try spool.recipientProblems().count
         var earliestNext: Int?
         var oldest: (Int, Waiting)?
         for file in try PosixFS.list(spool.outbox) where file.hasSuffix(".json") && !file.hasPrefix(".") {
@@ -99,6 +103,9 @@ struct SpoolInventory: Codable, Sendable {
         out += row("sent", sent)
         out += row("failed", failed, failed > 0 ? "(see `mailbatch show <number>`; `mailbatch retry` re-queues)" : "")
         out += row("bounced", bounced, bounced > 0 ? "(see `mailbatch show <number>`; fix with `mailbatch resend <number> --to … --address …`)" : "")
+        if recipientProblems > 0 {
+            out += row("recipients", recipientProblems, "(a Cc refused or bounced a delivered mail: see `mailbatch show <number>`)")
+        }
         if held > 0 { out += row("held", held, "(unreadable envelopes: read \(held == 1 ? "its" : "each") .error.txt in held/)") }
         if let oldest = oldestWaiting {
             out += "oldest waiting: \(oldest.file), queued \(oldest.queuedAt), \(oldest.attempts) attempt(s), next \(oldest.nextAttemptAt)\n"

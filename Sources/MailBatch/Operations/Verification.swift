@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Synchronization
 
 /// Checks a contract number and 認証キー as D-Sure does, for `mailbatch verify` and the viewer alike.
@@ -18,6 +19,9 @@ struct Verification {
         case replacedKey(reissuedAt: String?)
         case mismatch
         case refused(until: Int)
+        /// What was typed is not a contract number; `looksLikeKey` when it has a key's shape (the two
+        /// fields swapped). Nothing of it is logged or stored.
+        case notANumber(looksLikeKey: Bool)
 
         /// For the attempt log: what happened, never the key.
         var logWord: String {
@@ -27,6 +31,7 @@ struct Verification {
             case .replacedKey: "replaced key"
             case .mismatch: "no match"
             case .refused: "refused (locked)"
+            case .notANumber(let key): key ? "refused: a key was typed as the contract number" : "refused: not a contract number"
             }
         }
     }
@@ -40,11 +45,27 @@ struct Verification {
         }
     }
 
+    /// Unknown numbers share one bounded file of this many slots (a slot per hash of the number), so
+    /// that guessing numbers cannot fill `verify/`, and guessed numbers still lock out like real ones.
+    static let unknownSlots = 256
+    static let unknownFile = "unknown-numbers.json"
+    static let unknownLog = "unknown-numbers.log"
+    /// The unknown numbers' log is kept to this size, with one older generation (`.log.1`).
+    static let unknownLogLimit = 1 << 20
+
     /// What the orderer typed, as the spool spells it: full-width letters, digits and dashes (as a
-    /// Japanese input method types them) folded to ASCII, spaces dropped.
+    /// Japanese input method types them) folded to ASCII, the long vowel mark and other dashes read as
+    /// '-', spaces dropped.
     static func normalizedNumber(_ typed: String) -> String {
-        String(typed.precomposedStringWithCompatibilityMapping.filter { !$0.isWhitespace })
+        String(
+            typed.precomposedStringWithCompatibilityMapping.compactMap { ch -> Character? in
+                if ch.isWhitespace { return nil }
+                return dashes.contains(ch) ? "-" : ch
+            })
     }
+
+    /// ー ｰ − ‐ ‑ ‒ – — ―: what an input method offers for the hyphen of `R07-4621-000123`.
+    private static let dashes: Set<Character> = ["\u{30FC}", "\u{FF70}", "\u{2212}", "\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{2014}", "\u{2015}"]
 
     static func normalizedKey(_ typed: String) -> String {
         String(typed.precomposedStringWithCompatibilityMapping.uppercased().filter { !$0.isWhitespace && $0 != "-" })
@@ -54,22 +75,20 @@ struct Verification {
     func verify(number typedNumber: String, key: String, requester: String = ProcessUser.name) throws(FileSystemError) -> Outcome {
         let number = Self.normalizedNumber(typedNumber)
         let digest = AuthenticationKey(symbols: Self.normalizedKey(key)).digest(contractNumber: number)
+        try PosixFS.makeDirectory(spool.verify)
         guard ContractValidator.isValidContractNumber(number) else {
             _ = Self.decoyCheck(digest)
-            return .mismatch
-        }
-        try PosixFS.makeDirectory(spool.verify)
-        let attemptsPath = "\(spool.verify)/\(number).json"
-        let stored = (try? PosixFS.read(attemptsPath)).flatMap { try? JSONDecoder().decode(Attempts.self, from: Data($0)) }
-        var attempts = stored ?? Attempts()
-        let time = now()
-        if let until = attempts.lockedUntil, until > time {
-            try log(number, requester, "refused (locked until \(JST.iso8601(epochSeconds: until)))", sync: true)
-            return .refused(until: until)
+            let outcome = Outcome.notANumber(looksLikeKey: KeyShape.looksLikeKey(number))
+            try LockedFile.update("\(spool.verify)/\(Self.unknownFile)") { _ throws(FileSystemError) in
+                try logUnknown("\(requester) (not a contract number) \(outcome.logWord)")
+                return (nil, ())
+            }
+            return outcome
         }
         let folder = ContractFolder(path: spool.contractFolder(number))
         var outcome = Outcome.mismatch
-        if let (certificate, json, bytes) = folder.readCertificate() {
+        let known = folder.readCertificate()
+        if let (certificate, json, bytes) = known {
             Self.decoy.withLock { $0 = bytes }
             if Self.constantTimeEqual(digest, certificate.keyDigest) {
                 outcome = certificate.state == .revoked ? .revoked(certificate, json) : .valid(certificate, json)
@@ -79,23 +98,65 @@ struct Verification {
         } else {
             // An unknown number does the same work as a known one, so timing does not tell them apart.
             _ = Self.decoyCheck(digest)
+            // Files an earlier mailbatch kept per unknown number.
+            try? PosixFS.remove("\(spool.verify)/\(number).json")
+            try? PosixFS.remove("\(spool.verify)/\(number).log")
         }
-        switch outcome {
-        case .valid, .revoked:
-            try log(number, requester, outcome.logWord, sync: false)
-            if stored != nil { try spool.write(SpoolJSON.encode(Attempts()), to: attemptsPath) }
-        default:
-            attempts.failures = attempts.failures.filter { time - $0 < windowSeconds } + [time]
-            if attempts.failures.count >= maxFailures { attempts.lockedUntil = time + lockoutSeconds }
-            try log(number, requester, "\(outcome.logWord) (\(attempts.failures.count) in \(windowSeconds / 60) min)", sync: true)
-            try spool.write(SpoolJSON.encode(attempts), to: attemptsPath)
+        let path = known != nil ? "\(spool.verify)/\(number).json" : "\(spool.verify)/\(Self.unknownFile)"
+        let slot = known != nil ? nil : Self.slot(number)
+        let time = now()
+        return try LockedFile.update(path) { bytes throws(FileSystemError) in
+            var table = Self.decodeTable(bytes, slot: slot)
+            var attempts = table[slot ?? ""] ?? Attempts()
+            let log = { (what: String) throws(FileSystemError) in
+                if known != nil {
+                    try PosixFS.appendLine("\(JST.iso8601(epochSeconds: time)) \(requester) \(what)", to: "\(spool.verify)/\(number).log")
+                } else {
+                    try logUnknown("\(requester) \(number) \(what)")
+                }
+            }
+            if let until = attempts.lockedUntil, until > time {
+                try log("refused (locked until \(JST.iso8601(epochSeconds: until)))")
+                return (nil, .refused(until: until))
+            }
+            switch outcome {
+            case .valid, .revoked:
+                try log(outcome.logWord)
+                guard !attempts.failures.isEmpty || attempts.lockedUntil != nil else { return (nil, outcome) }
+                table[slot ?? ""] = Attempts()
+            default:
+                attempts.failures = attempts.failures.filter { time - $0 < windowSeconds } + [time]
+                if attempts.failures.count >= maxFailures { attempts.lockedUntil = time + lockoutSeconds }
+                try log("\(outcome.logWord) (\(attempts.failures.count) in \(windowSeconds / 60) min)")
+                table[slot ?? ""] = attempts
+            }
+            return (try Self.encodeTable(table, slot: slot), outcome)
         }
-        return outcome
     }
 
-    /// A line per attempt in `verify/<番号>.log`. Failures are flushed to disk (they drive the lockout).
-    private func log(_ number: String, _ requester: String, _ what: String, sync: Bool) throws(FileSystemError) {
-        try PosixFS.appendLine("\(JST.iso8601(epochSeconds: now())) \(requester) \(what)", to: "\(spool.verify)/\(number).log", sync: sync)
+    /// The slot of an unknown number in the shared file.
+    private static func slot(_ number: String) -> String {
+        String((Int(SHA256Hex.of(Array(number.utf8)).prefix(4), radix: 16) ?? 0) % unknownSlots)
+    }
+
+    /// A known number's file holds its attempts; the unknown numbers' file a table of slots.
+    private static func decodeTable(_ bytes: [UInt8], slot: String?) -> [String: Attempts] {
+        guard !bytes.isEmpty else { return [:] }
+        if slot == nil { return (try? JSONDecoder().decode(Attempts.self, from: Data(bytes))).map { ["": $0] } ?? [:] }
+        return (try? JSONDecoder().decode([String: Attempts].self, from: Data(bytes))) ?? [:]
+    }
+
+    private static func encodeTable(_ table: [String: Attempts], slot: String?) throws(FileSystemError) -> [UInt8] {
+        if slot == nil { return Array(try SpoolJSON.encode(table[""] ?? Attempts())) }
+        return Array(try SpoolJSON.encode(table.filter { !$0.value.failures.isEmpty || $0.value.lockedUntil != nil }))
+    }
+
+    /// A line in the unknown numbers' log (called under its file's lock), which is kept bounded.
+    private func logUnknown(_ what: String) throws(FileSystemError) {
+        let path = "\(spool.verify)/\(Self.unknownLog)"
+        var info = stat()
+        if stat(path, &info) == 0, Int(info.st_size) > Self.unknownLogLimit { try PosixFS.move(path, to: path + ".1") }
+        try PosixFS.appendLine("\(JST.iso8601(epochSeconds: now())) \(what)", to: path)
     }
 
     /// The last certificate read (or a built-in one), parsed and compared when the number is unknown.

@@ -12,6 +12,10 @@ final class CurlSMTPTransport: MailTransport {
     /// Complete reply lines received from the server during the current transfer.
     private var replyLines: [String] = []
     private var partialLine: [UInt8] = []
+    /// The recipient of the RCPT command whose reply is awaited, and each recipient's reply.
+    private var awaitingRecipient: String?
+    private var recipientReplies: [(recipient: String, reply: String)] = []
+    private var replyInProgress: [String] = []
 
     init(settings: SMTPSettings) throws(CurlEasy.Failure) {
         easy = try CurlEasy()
@@ -27,6 +31,9 @@ final class CurlSMTPTransport: MailTransport {
         try easy.set(CURLOPT_SERVER_RESPONSE_TIMEOUT, settings.responseTimeoutSeconds)
         // A whole transaction may not take longer than this, however slowly the server trickles replies.
         try easy.set(CURLOPT_TIMEOUT_MS, max(60, settings.responseTimeoutSeconds * 6) * 1000)
+        // Accepted recipients get the message even when another (a Cc) is refused; the refused ones
+        // are told apart by the reply to their own RCPT.
+        try easy.set(CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1)
         try easy.set(CURLOPT_SSL_VERIFYPEER, 1)
         try easy.set(CURLOPT_SSL_VERIFYHOST, 2)
         switch settings.tls {
@@ -46,12 +53,13 @@ final class CurlSMTPTransport: MailTransport {
             return transport.fill(buffer!, capacity: size * count)
         }
         try easy.set(CURLOPT_READDATA, pointer: me)
-        // The debug hook is how libcurl shows the server's reply text; only incoming lines are kept,
-        // so credentials (outgoing AUTH) never reach our buffers.
+        // The debug hook is how libcurl shows the server's reply text. Incoming lines are kept; of the
+        // outgoing ones only a `RCPT TO:` is looked at, so credentials (AUTH) never reach our buffers.
         try easy.setDebugFunction { _, type, data, size, userdata in
-            guard type == CURLINFO_HEADER_IN, let data, let userdata else { return 0 }
+            guard type == CURLINFO_HEADER_IN || type == CURLINFO_HEADER_OUT, let data, let userdata else { return 0 }
             let transport = Unmanaged<CurlSMTPTransport>.fromOpaque(userdata).takeUnretainedValue()
-            transport.received(UnsafeRawBufferPointer(start: data, count: size))
+            let bytes = UnsafeRawBufferPointer(start: data, count: size)
+            if type == CURLINFO_HEADER_IN { transport.received(bytes) } else { transport.sentCommand(bytes) }
             return 0
         }
         try easy.set(CURLOPT_DEBUGDATA, pointer: me)
@@ -77,20 +85,63 @@ final class CurlSMTPTransport: MailTransport {
             var line = Array(partialLine[..<newline])
             partialLine.removeSubrange(...newline)
             if line.last == 0x0D { line.removeLast() }
-            replyLines.append(String(decoding: line, as: UTF8.self))
+            let text = String(decoding: line, as: UTF8.self)
+            replyLines.append(text)
             if replyLines.count > 64 { replyLines.removeFirst(replyLines.count - 64) }
+            if let recipient = awaitingRecipient {
+                replyInProgress.append(text)
+                if Self.isFinalLine(text) {
+                    recipientReplies.append((recipient, Self.joined(replyInProgress)))
+                    awaitingRecipient = nil
+                    replyInProgress = []
+                }
+            }
         }
     }
 
-    /// The last server reply line with the given code (`550 5.1.1 …`), or the last reply of all when
-    /// the code is 0. libcurl may say QUIT after a failure, so the very last line can be `221 Bye`.
+    private func sentCommand(_ bytes: UnsafeRawBufferPointer) {
+        let prefix = Array("RCPT TO:<".utf8)
+        guard bytes.count > prefix.count, bytes.prefix(prefix.count).elementsEqual(prefix), let end = bytes.firstIndex(of: UInt8(ascii: ">")) else {
+            return
+        }
+        awaitingRecipient = String(decoding: bytes[prefix.count..<end], as: UTF8.self)
+        replyInProgress = []
+    }
+
+    /// `250 OK` ends a reply; `250-…` lines go before it.
+    private static func isFinalLine(_ line: String) -> Bool {
+        let bytes = Array(line.utf8)
+        return bytes.count >= 3 && bytes[0..<3].allSatisfy { (0x30...0x39).contains($0) } && (bytes.count == 3 || bytes[3] == 0x20)
+    }
+
+    /// A multi-line reply as one line: `550 5.1.1 first part second part` (each line's code dropped
+    /// but the first's), so the whole explanation of a refusal is kept.
+    private static func joined(_ lines: [String]) -> String {
+        guard let first = lines.first else { return "" }
+        let rest = lines.dropFirst().map { line -> String in
+            var text = Substring(line.dropFirst(4))
+            // The enhanced status code repeats on each line: keep it once.
+            if let firstCode = first.dropFirst(4).split(separator: " ").first, text.hasPrefix(firstCode + " ") { text = text.dropFirst(firstCode.count + 1) }
+            return String(text)
+        }
+        let head = first.count > 3 ? String(first.prefix(3)) + " " + first.dropFirst(4) : first
+        return String(([head] + rest).joined(separator: " ").prefix(600))
+    }
+
+    /// The last server reply with the given code (`550 5.1.1 …`, all its lines), or the last reply of
+    /// all when the code is 0. libcurl may say QUIT after a failure, so the very last can be `221 Bye`.
     private func lastReply(code: Int) -> String? {
         let prefix = code > 0 ? String(code) : nil
-        let line = replyLines.last { line in
-            guard line.count >= 3, line.prefix(3).allSatisfy(\.isNumber) else { return false }
-            return prefix.map { line.hasPrefix($0) } ?? !line.hasPrefix("221")
-        }
-        return line.map { String($0.prefix(300)) }
+        guard
+            let end = replyLines.lastIndex(where: { line in
+                guard Self.isFinalLine(line) else { return false }
+                return prefix.map { line.hasPrefix($0) } ?? !line.hasPrefix("221")
+            })
+        else { return nil }
+        var start = end
+        let continuation = String(replyLines[end].prefix(3)) + "-"
+        while start > 0, replyLines[start - 1].hasPrefix(continuation) { start -= 1 }
+        return Self.joined(Array(replyLines[start...end]))
     }
 
     /// Connects, says EHLO, STARTTLS and AUTH as configured, then NOOP and QUIT: sends no mail.
@@ -116,6 +167,8 @@ final class CurlSMTPTransport: MailTransport {
         offset = 0
         replyLines.removeAll(keepingCapacity: true)
         partialLine = []
+        awaitingRecipient = nil
+        recipientReplies = []
         errorBuffer[0] = 0
         let rcpt = CurlStringList(recipients.map { "<\($0)>" })
         do {
@@ -127,7 +180,21 @@ final class CurlSMTPTransport: MailTransport {
         let code = easy.perform()
         // The list is freed when `rcpt` goes out of scope; clear libcurl's pointer to it first.
         try? easy.set(CURLOPT_MAIL_RCPT, list: nil)
+        let wholeMessageSent = !payload.isEmpty && offset >= payload.count
         payload = []
+        let refused = recipientReplies.filter { !$0.reply.hasPrefix("2") }.map { RecipientRefusal(recipient: $0.recipient, reply: $0.reply) }
+        if code == CURLE_OK { return .accepted(reply: lastReply(code: easy.responseCode) ?? "250", refused: refused) }
+        if !refused.isEmpty, refused.count == recipients.count {
+            // Every recipient refused: temporary when any of them may take it later.
+            let summary = refused.count == 1 ? refused[0].reply : refused.map { "\($0.recipient): \($0.reply)" }.joined(separator: "; ")
+            return refused.contains(where: \.isTemporary) ? .temporary(reply: summary, connectionFailed: false) : .permanent(reply: summary)
+        }
+        if wholeMessageSent, easy.responseCode == 0 || easy.responseCode == 354 {
+            return .temporary(
+                reply:
+                    "the server closed the connection after the message was sent, before it replied: whether it took the message is unknown, so it is tried again (with the same Message-ID)",
+                connectionFailed: true)
+        }
         return classify(code)
     }
 

@@ -30,7 +30,17 @@ struct Envelope: Sendable, Codable, Equatable {
     let contractNumber: String
     let role: MessageRole
     var mailFrom: String
-    let recipients: [String]
+    /// Every envelope recipient, To first, then Cc.
+    var recipients: [String]
+    /// The Cc among `recipients` (absent in envelopes written before it was kept apart).
+    var cc: [String]?
+    /// The recipients still to be tried when the server took the message for the others and put
+    /// these off (4xx or 552 on RCPT); nil when the next try goes to every recipient.
+    var pending: [String]?
+    /// Recipients the server refused for good while it took the message for the others.
+    var refused: [RecipientRefusal]?
+    /// Delivery reports against one recipient (a Cc) of a message the others received.
+    var recipientBounces: [Bounce]?
     /// Relative to the spool root, e.g. `contracts/R07-4621-000123/messages/contractor.eml`.
     let messagePath: String
     var queuedAt: Int
@@ -44,13 +54,25 @@ struct Envelope: Sendable, Codable, Equatable {
     var schema: Int? = SpoolFormat.envelopeSchema
 
     enum CodingKeys: String, CodingKey {
-        case role, recipients, attempts, token, bounce, schema
+        case role, recipients, cc, pending, refused, attempts, token, bounce, schema
+        case recipientBounces = "recipient_bounces"
         case messageID = "message_id"
         case contractNumber = "contract_number"
         case mailFrom = "mail_from"
         case messagePath = "message_path"
         case queuedAt = "queued_at"
         case nextAttemptAt = "next_attempt_at"
+    }
+
+    /// The To recipients.
+    var to: [String] { recipients.filter { r in !(cc ?? []).contains(r) } }
+
+    /// Whether the address is one of the Cc (case-insensitive, as mail servers compare).
+    func isCc(_ address: String) -> Bool { (cc ?? []).contains { $0.lowercased() == address.lowercased() } }
+
+    /// The recipients that took the message (everyone but the refused and the still pending).
+    var delivered: [String] {
+        recipients.filter { r in !(refused ?? []).contains { $0.recipient == r } && !(pending ?? []).contains(r) }
     }
 
     /// The outbox file name: `R07-4621-000123.contractor.json`.

@@ -27,10 +27,12 @@ struct Spool: Sendable {
     var held: String { root + "/held" }
     /// Which problems the operator summary has already reported.
     var notify: String { root + "/notify" }
+    /// One note per recipient that refused or bounced a message the other recipients received.
+    var attention: String { root + "/attention" }
 
     var allFolders: [String] {
         [incoming, processing, rejected, paper, duplicates, contracts, outbox, failed, temp, verify, journal]
-            + bounceInbox.folders + [unmatchedBounces, notify, held]
+            + bounceInbox.folders + [unmatchedBounces, notify, held, attention]
     }
 
     func contractFolder(_ number: String) -> String { "\(contracts)/\(number)" }

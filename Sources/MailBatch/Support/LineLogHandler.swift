@@ -39,9 +39,30 @@ struct LineLogHandler: LogHandler {
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
             text = String(decoding: data, as: UTF8.self)
         case .text:
-            let pairs = fields.keys.sorted().map { "\($0)=\(fields[$0]!)" }.joined(separator: " ")
-            text = (timestamps ? time + " " : "") + "\(level) \(label): " + (pairs.isEmpty ? "" : pairs + " ") + message.description
+            let pairs = fields.keys.sorted().map { "\($0)=\(Self.oneLine("\(fields[$0]!)"))" }.joined(separator: " ")
+            text = (timestamps ? time + " " : "") + "\(level) \(label): " + (pairs.isEmpty ? "" : pairs + " ") + Self.oneLine(message.description)
         }
         FileHandleStderr.write(text + "\n")
+    }
+
+    /// A value as it may stand in one text line: a line break or other control character that came
+    /// from outside (a file name, a server's reply) is written as an escape, never as itself.
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isBreaking) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where isBreaking(scalar): out += "\\u{\(String(scalar.value, radix: 16))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func isBreaking(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x85 || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 }

@@ -1,26 +1,36 @@
 import Crypto
 
-/// The viewer's CSRF defence: a random token in a SameSite=Strict cookie, repeated in a hidden field
-/// of the form, and signed with a per-process HMAC key so that a token planted by another site (or a
-/// sibling domain's cookie) does not pass. A restart makes open forms ask again, nothing worse.
+/// The viewer's CSRF defence: a token in a SameSite=Strict cookie, repeated in a hidden field of the
+/// form, signed with a per-process HMAC key and valid for `lifetimeSeconds`. A page reuses the
+/// browser's token while it is valid, so forms open in two tabs both work; any validly signed,
+/// unexpired token is accepted in the field, while the cookie (which only this site's own pages send
+/// back) must be one too. A restart makes open forms ask again, nothing worse.
 struct FormToken: Sendable {
     private let secret = SymmetricKey(size: .bits256)
+    let lifetimeSeconds: Int
 
-    func make() -> String {
-        let nonce = RandomToken.hex(bytes: 16)
-        return "\(nonce).\(mac(nonce))"
+    init(lifetimeSeconds: Int = 4 * 60 * 60) { self.lifetimeSeconds = lifetimeSeconds }
+
+    /// `<nonce>.<expiry>.<mac>`
+    func make(now: Int) -> String {
+        let body = "\(RandomToken.hex(bytes: 16)).\(now + lifetimeSeconds)"
+        return "\(body).\(mac(body))"
     }
 
-    /// The cookie and the field are the same token, and the token is one this process made.
-    func accepts(cookie: String?, field: String?) -> Bool {
-        guard let cookie, let field, Verification.constantTimeEqual(cookie, field) else { return false }
-        let parts = field.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return false }
-        return Verification.constantTimeEqual(mac(String(parts[0])), String(parts[1]))
+    /// Signed by this process and not expired.
+    func isValid(_ token: String?, now: Int) -> Bool {
+        guard let token, token.utf8.count < 200 else { return false }
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let expiry = Int(parts[1]), expiry > now else { return false }
+        return Verification.constantTimeEqual(mac("\(parts[0]).\(parts[1])"), String(parts[2]))
     }
 
-    private func mac(_ nonce: String) -> String {
-        Array(HMAC<SHA256>.authenticationCode(for: Array(nonce.utf8), using: secret)).hexString
+    func accepts(cookie: String?, field: String?, now: Int) -> Bool {
+        isValid(cookie, now: now) && isValid(field, now: now)
+    }
+
+    private func mac(_ body: String) -> String {
+        Array(HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: secret)).hexString
     }
 }
 

@@ -2,18 +2,26 @@ import Synchronization
 
 /// A browser that showed the right key may see that certificate for a while: a random id in an
 /// HttpOnly cookie, the contract number on the server. The key is never stored or sent again, so
-/// downloads need no key in a link.
+/// downloads need no key in a link. A session is bound to what it was opened on (the key's digest
+/// and the certificate's state): when the key is reissued or the certificate revoked, it ends.
 final class SessionStore: Sendable {
     let lifetimeSeconds: Int
     private let capacity: Int
-    private let sessions = Mutex<[String: (number: String, expires: Int)]>([:])
+    private let sessions = Mutex<[String: Session]>([:])
+
+    /// What a session may see, and the certificate as it was when the session was opened.
+    struct Session: Sendable, Equatable {
+        let number: String
+        let binding: String
+        var expires = 0
+    }
 
     init(lifetimeSeconds: Int = 15 * 60, capacity: Int = 20_000) {
         self.lifetimeSeconds = lifetimeSeconds
         self.capacity = capacity
     }
 
-    func open(number: String, now: Int) -> String {
+    func open(number: String, binding: String, now: Int) -> String {
         let id = RandomToken.hex(bytes: 16)
         let expires = now + lifetimeSeconds
         let capacity = capacity
@@ -25,13 +33,13 @@ final class SessionStore: Sendable {
                     sessions[oldest] = nil
                 }
             }
-            sessions[id] = (number, expires)
+            sessions[id] = Session(number: number, binding: binding, expires: expires)
         }
         return id
     }
 
-    /// The contract number the session may see, while it lasts.
-    func number(for id: String?, now: Int) -> String? {
+    /// The session, while it lasts.
+    func session(for id: String?, now: Int) -> Session? {
         guard let id else { return nil }
         return sessions.withLock { sessions in
             guard let session = sessions[id] else { return nil }
@@ -39,7 +47,7 @@ final class SessionStore: Sendable {
                 sessions[id] = nil
                 return nil
             }
-            return session.number
+            return session
         }
     }
 

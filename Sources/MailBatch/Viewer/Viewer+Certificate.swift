@@ -4,18 +4,30 @@ import Hummingbird
 
 /// The certificate page and its two downloads, for a browser whose session showed the right key.
 extension Viewer {
-    private func sessionNumber(_ request: Request) -> String? {
-        sessions.number(for: request.cookies[Self.sessionCookie]?.value, now: now())
-    }
+    /// What a session is bound to: the key that opened it and the certificate's state then.
+    static func sessionBinding(_ certificate: Certificate) -> String { "\(certificate.keyDigest) \(certificate.state.rawValue)" }
 
     private func expired() -> Response {
         message(.forbidden, heading: "閲覧できる時間が過ぎました", text: "もう一度、保証契約番号と認証キーを入力してください。")
     }
 
-    private func load(_ number: String) -> (Certificate, JSONValue, ContractFolder)? {
-        let folder = ContractFolder(path: spool.contractFolder(number))
-        guard let (certificate, json, _) = folder.readCertificate() else { return nil }
-        return (certificate, json, folder)
+    /// The session's certificate, while the session lasts and the certificate is still what it was
+    /// opened on; otherwise the page that says why the viewing ended.
+    private func load(_ request: Request) -> Result<(Certificate, JSONValue, ContractFolder), EarlyResponse> {
+        guard let session = sessions.session(for: request.cookies[Self.sessionCookie]?.value, now: now()) else {
+            return .failure(EarlyResponse(response: expired()))
+        }
+        let folder = ContractFolder(path: spool.contractFolder(session.number))
+        guard let (certificate, json, _) = folder.readCertificate() else { return .failure(EarlyResponse(response: expired())) }
+        guard Self.sessionBinding(certificate) == session.binding else {
+            return .failure(
+                EarlyResponse(
+                    response: message(
+                        .forbidden, heading: "この閲覧は終了しました",
+                        error: "閲覧を始めた後に、この電子証書の認証キーが再発行されたか、電子証書が失効しました。",
+                        text: "最新の「電子証書閲覧用「認証キー」等のお知らせ」の保証契約番号と認証キーで、もう一度入力してください。")))
+        }
+        return .success((certificate, json, folder))
     }
 
     /// The office that answers for this contract: the record names it when there are several (nothing
@@ -27,9 +39,13 @@ extension Viewer {
     }
 
     func certificatePage(_ request: Request) -> Response {
-        guard let number = sessionNumber(request), let (c, json, folder) = load(number) else { return expired() }
+        let (c, json, folder): (Certificate, JSONValue, ContractFolder)
+        switch load(request) {
+        case .success(let loaded): (c, json, folder) = loaded
+        case .failure(let ended): return ended.response
+        }
         var context = baseContext(title: "電子証書 \(c.contractNumber)", office: office(for: folder))
-        let token = formToken()
+        let token = formToken(request)
         context["csrf"] = token.field
         context["certificate_title"] = "\(c.guaranteeTypeName)証書"
         context["state"] = CertificateRows.stateName(c)
@@ -39,12 +55,23 @@ extension Viewer {
         context["history"] = CertificateRows.history(c).map { ["label": $0.label, "lines": $0.lines] }
         if let fingerprint = CertificateSignature.fingerprint(of: json) { context["fingerprint"] = fingerprint }
         context["viewed_at"] = JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: now()))
-        return html(.ok, .certificate, context, headers: [.setCookie: token.cookie])
+        return html(.ok, .certificate, context, headers: token.headers)
     }
 
     /// The 保証証書 print-out as issued.
     func certificatePDF(_ request: Request) -> Response {
-        guard let number = sessionNumber(request), let (c, _, folder) = load(number) else { return expired() }
+        let (c, folder): (Certificate, ContractFolder)
+        switch load(request) {
+        case .success(let loaded): (c, _, folder) = loaded
+        case .failure(let ended): return ended.response
+        }
+        let number = c.contractNumber
+        guard c.state != .revoked else {
+            return message(
+                .gone, heading: "この電子証書は失効しています",
+                error: "失効した電子証書の保証証書（PDF）はお渡ししていません。",
+                text: "内容の確認は、この画面の表示（失効の記載があります）によってください。ご不明な点は下記の窓口へお問い合わせください。")
+        }
         guard let bytes = try? PosixFS.read("\(folder.documents)/\(DocumentKind.certificate.fileName)") else {
             return message(.notFound, heading: "保証証書（PDF）がありません", text: "お手数ですが、下記の窓口へお問い合わせください。")
         }
@@ -53,7 +80,11 @@ extension Viewer {
 
     /// The signed certificate data, as the orderer's mail carries it (without the key digests).
     func certificateData(_ request: Request) -> Response {
-        guard let number = sessionNumber(request), let (_, json, _) = load(number) else { return expired() }
+        let (number, json): (String, JSONValue)
+        switch load(request) {
+        case .success(let loaded): (number, json) = (loaded.0.contractNumber, loaded.1)
+        case .failure(let ended): return ended.response
+        }
         return download(
             Array(json.withoutCredentials.pretty.utf8), type: "application/json", name: "電子証書データ_\(number).json",
             ascii: "certificate-\(number).json")

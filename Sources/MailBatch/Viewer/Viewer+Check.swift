@@ -6,20 +6,24 @@ import Hummingbird
 /// naming the altered field in the words of the certificate.
 extension Viewer {
     func checkForm(_ request: Request) -> Response {
-        checkPage(status: .ok, result: nil)
+        checkPage(request, status: .ok, result: nil)
     }
 
     func check(_ request: Request, _ context: ViewerContext) async throws -> Response {
-        guard let buffer = try? await request.body.collect(upTo: Self.uploadLimit) else { return errorPage(.contentTooLarge) }
+        let buffer: ByteBuffer
+        switch await collectBody(request, upTo: Self.uploadLimit) {
+        case .success(let b): buffer = b
+        case .failure(let problem): return problem.response
+        }
         let form = MultipartForm(contentType: request.headers[.contentType] ?? "", body: Array(buffer: buffer))
-        guard tokens.accepts(cookie: request.cookies[Self.formCookie]?.value, field: form.text("csrf")) else {
+        guard acceptsForm(request, field: form.text("csrf")) else {
             return formExpired("お手数ですが、確認画面を開き直して、もう一度ファイルを選んでください。")
         }
         guard let raw = publicKeyRaw, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else {
-            return checkPage(status: .serviceUnavailable, result: nil)
+            return checkPage(request, status: .serviceUnavailable, result: nil)
         }
         guard let file = form.file("file"), !file.isEmpty else {
-            return checkPage(status: .badRequest, result: .init(good: false, headline: "ファイルが選ばれていません。", detail: nil, rows: []))
+            return checkPage(request, status: .badRequest, result: .init(good: false, headline: "ファイルが選ばれていません。", detail: nil, rows: []))
         }
         let result: CheckResult
         if let document = try? StrictJSONParser.parse(file) {
@@ -28,11 +32,11 @@ extension Viewer {
             result = CheckResult(good: false, headline: "電子証書データとして読めません。", detail: "選んだファイルがJSON形式ではないか、壊れています。メールに添付された .json ファイルを選んでください。", rows: [])
         }
         logger.notice("viewer data check", metadata: ["client": "\(client(request, context))", "good": "\(result.good)"])
-        return checkPage(status: .ok, result: result)
+        return checkPage(request, status: .ok, result: result)
     }
 
-    private func checkPage(status: HTTPResponse.Status, result: CheckResult?) -> Response {
-        let token = formToken()
+    private func checkPage(_ request: Request, status: HTTPResponse.Status, result: CheckResult?) -> Response {
+        let token = formToken(request)
         var context = baseContext(title: "電子証書データの確認")
         context["csrf"] = token.field
         context["available"] = publicKeyRaw != nil
@@ -42,7 +46,7 @@ extension Viewer {
                 "has_rows": !result.rows.isEmpty, "rows": result.rows.map { ["label": $0.label, "lines": $0.lines] },
             ]
         }
-        return html(status, .check, context, headers: [.setCookie: token.cookie])
+        return html(status, .check, context, headers: token.headers)
     }
 }
 

@@ -9,20 +9,24 @@ extension Viewer {
     }
 
     func form(_ request: Request) -> Response {
-        let token = formToken()
+        let token = formToken(request)
         var context = baseContext(title: "電子証書の閲覧")
         context["csrf"] = token.field
-        return html(.ok, .form, context, headers: [.setCookie: token.cookie])
+        return html(.ok, .form, context, headers: token.headers)
     }
 
     /// POST only, so the key never reaches a URL, a log of URLs or the browser's history.
     func lookup(_ request: Request, _ context: ViewerContext) async throws -> Response {
         let client = client(request, context)
-        guard let buffer = try? await request.body.collect(upTo: Self.formLimit) else { return errorPage(.contentTooLarge) }
+        let buffer: ByteBuffer
+        switch await collectBody(request, upTo: Self.formLimit) {
+        case .success(let b): buffer = b
+        case .failure(let problem): return problem.response
+        }
         guard let form = try? URLEncodedFormDecoder().decode(LookupForm.self, from: String(buffer: buffer)) else {
             return message(.badRequest, heading: "要求を受け付けられませんでした", text: "入力画面からやり直してください。")
         }
-        guard tokens.accepts(cookie: request.cookies[Self.formCookie]?.value, field: form.csrf) else {
+        guard acceptsForm(request, field: form.csrf) else {
             audit(client, number: "-", outcome: "form token missing or wrong")
             return formExpired("お手数ですが、入力画面を開き直して、もう一度入力してください。")
         }
@@ -32,17 +36,30 @@ extension Viewer {
             audit(client, number: number, outcome: "refused (client locked)")
             return locked(until: until)
         }
-        let outcome = try withNumberLock(number) {
-            try verification.verify(number: number, key: form.key ?? "", requester: "viewer \(client)")
-        }
+        // The attempt files are locked across processes (`LockedFile`), so two viewers share one count.
+        let outcome = try verification.verify(number: number, key: form.key ?? "", requester: "viewer \(client)")
         audit(client, number: number, outcome: outcome.logWord)
         switch outcome {
-        case .valid, .revoked:
-            let id = sessions.open(number: number, now: time)
+        case .valid(let certificate, _), .revoked(let certificate, _):
+            let id = sessions.open(number: number, binding: Self.sessionBinding(certificate), now: time)
             return redirect("/certificate", cookies: [cookie(Self.sessionCookie, id, maxAge: sessions.lifetimeSeconds)])
         case .mismatch:
             clients.recordFailure(client, number: number, now: time)
-            return html(.forbidden, .denied, baseContext(title: "閲覧できませんでした"))
+            var page = baseContext(title: "閲覧できませんでした")
+            // Said of what was typed, never of what the spool holds, so it tells nothing about the number.
+            if number.contains(where: \.isLowercase) {
+                page["hint"] = "保証契約番号の英字は大文字と小文字を区別します。お知らせに印字されたとおりに入力してください。"
+            }
+            return html(.forbidden, .denied, page)
+        case .notANumber(let looksLikeKey):
+            // Counted as one and the same wrong number, so that what was typed is not kept even in memory.
+            clients.recordFailure(client, number: "(not a contract number)", now: time)
+            return message(
+                .forbidden, heading: "保証契約番号として読み取れませんでした",
+                error: looksLikeKey
+                    ? "保証契約番号の欄に認証キーの形の文字列が入力されました。保証契約番号と認証キーの欄を入れ替えていないか確かめてください。"
+                    : "保証契約番号は、英数字とハイフン（-）の4〜32文字です。",
+                text: "「電子証書閲覧用「認証キー」等のお知らせ」の記載を確かめて、もう一度入力してください。")
         case .replacedKey(let when):
             clients.recordFailure(client, number: number, now: time)
             let date = when.map { "（\(JapaneseFormat.warekiTimestamp($0))）" } ?? ""
@@ -61,9 +78,13 @@ extension Viewer {
     }
 
     func logout(_ request: Request) async throws -> Response {
-        guard let buffer = try? await request.body.collect(upTo: Self.formLimit) else { return errorPage(.contentTooLarge) }
+        let buffer: ByteBuffer
+        switch await collectBody(request, upTo: Self.formLimit) {
+        case .success(let b): buffer = b
+        case .failure(let problem): return problem.response
+        }
         let form = try? URLEncodedFormDecoder().decode(LookupForm.self, from: String(buffer: buffer))
-        guard tokens.accepts(cookie: request.cookies[Self.formCookie]?.value, field: form?.csrf) else {
+        guard acceptsForm(request, field: form?.csrf) else {
             return formExpired("入力画面を開き直してください。")
         }
         sessions.close(request.cookies[Self.sessionCookie]?.value)

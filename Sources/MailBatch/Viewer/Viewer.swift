@@ -2,7 +2,7 @@ import Crypto
 import HTTPTypes
 import Hummingbird
 import Logging
-import NIOConcurrencyHelpers
+import NIOCore
 
 /// The orderer's viewer (`mailbatch serve`): D-Sure's role over this spool. It reads the spool and
 /// writes only the attempt log and lockout state under `verify/`, through the same `Verification`
@@ -22,9 +22,6 @@ struct Viewer: Sendable {
     let sessions = SessionStore()
     let tokens = FormToken()
     let clients = ClientLockout()
-    /// One lock per stripe of contract numbers: a number's attempt file is read and written by one
-    /// request at a time, while different numbers proceed in parallel.
-    private let stripes: [NIOLock] = (0..<64).map { _ in NIOLock() }
 
     static let formLimit = 8 * 1024
     static let uploadLimit = 512 * 1024
@@ -57,12 +54,6 @@ struct Viewer: Sendable {
     }
 
     var verification: Verification { Verification(spool: spool, now: now) }
-
-    func withNumberLock<T>(_ number: String, _ body: () throws -> T) rethrows -> T {
-        var hasher = Hasher()
-        hasher.combine(number)
-        return try stripes[Int(UInt(bitPattern: hasher.finalize()) % UInt(stripes.count))].withLock(body)
-    }
 
     // MARK: What every page shows
 
@@ -97,11 +88,29 @@ struct Viewer: Sendable {
         switch status.code {
         case 404: message(status, heading: "ページが見つかりません", text: "入力画面から操作してください。")
         case 405: message(status, heading: "この操作はできません", text: "入力画面から操作してください。")
-        case 413: message(status, heading: "送信された内容が大きすぎます", error: "電子証書データ（.json）は512KBまでです。")
+        case 413:
+            message(
+                status, heading: "送信された内容が大きすぎます",
+                text: "入力画面からやり直してください。電子証書データの確認では、512KBまでの .json ファイルを選んでください。")
         case 400..<500: message(status, heading: "要求を受け付けられませんでした", text: "入力画面からやり直してください。")
         default: message(status, heading: "ただいま表示できません", text: "時間をおいて、もう一度お試しください。続く場合は下記の窓口へお電話ください。")
         }
     }
+
+    /// A request body up to `limit` bytes; a body that is too large and one that is broken (a bad
+    /// chunked encoding, a dropped upload) get different pages.
+    func collectBody(_ request: Request, upTo limit: Int) async -> Result<ByteBuffer, EarlyResponse> {
+        do {
+            return .success(try await request.body.collect(upTo: limit))
+        } catch is NIOTooManyBytesError {
+            return .failure(EarlyResponse(response: errorPage(.contentTooLarge)))
+        } catch {
+            return .failure(EarlyResponse(response: message(.badRequest, heading: "送信された内容を読み取れませんでした", text: "入力画面からやり直してください。")))
+        }
+    }
+
+    /// The page that ends a request early: a body that could not be read, a session that has ended.
+    struct EarlyResponse: Error { let response: Response }
 
     func redirect(_ location: String, cookies: [String] = []) -> Response {
         var headers = HTTPFields()
@@ -120,10 +129,17 @@ struct Viewer: Sendable {
 
     var servedWithTLS = false
 
-    /// A fresh form token: the cookie to set and the value for the hidden field.
-    func formToken() -> (cookie: String, field: String) {
-        let token = tokens.make()
-        return (cookie(Self.formCookie, token, maxAge: nil), token)
+    /// The form token for a page: the browser's own while it is valid (no new cookie, so a form open
+    /// in another tab stays good), else a new one with the cookie that carries it.
+    func formToken(_ request: Request) -> (headers: HTTPFields, field: String) {
+        let time = now()
+        if let current = request.cookies[Self.formCookie]?.value, tokens.isValid(current, now: time) { return ([:], current) }
+        let token = tokens.make(now: time)
+        return ([.setCookie: cookie(Self.formCookie, token, maxAge: nil)], token)
+    }
+
+    func acceptsForm(_ request: Request, field: String?) -> Bool {
+        tokens.accepts(cookie: request.cookies[Self.formCookie]?.value, field: field, now: now())
     }
 
     func client(_ request: Request, _ context: ViewerContext) -> String {

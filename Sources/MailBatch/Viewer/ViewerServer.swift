@@ -36,16 +36,23 @@ struct ViewerServer {
     }
 
     func run() async throws {
-        var server = HTTPServerBuilder.http1()
+        let logger = viewer.logger
+        let settings = viewer.settings
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestHeadTimeout(seconds: settings.headerTimeoutSeconds, logger: logger)],
+            idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)))
+        var server = HTTPServerBuilder.http1(configuration: http1)
         if let tls {
             let chain = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
-            server = try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+            server = try .tls(.http1(configuration: http1), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
         }
-        let logger = viewer.logger
         let scheme = tls == nil ? "http" : "https"
         let app = Application(
-            router: router(), server: server, configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            router: router(), server: server,
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: nil,
+                availableConnectionsDelegate: ConnectionCap(maximum: settings.maxConnections, logger: logger)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 // Tests and operators read the bound port here (with --listen HOST:0 the system picks one).
