@@ -7,7 +7,7 @@ import CFuzzMain
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzBounce(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let mail = ReturnedMail.read(UnsafeBufferPointer(start: data, count: size))
+    let mail = ReturnedMail.read(Array(UnsafeBufferPointer(start: data, count: size)))
     if case .report = mail.kind {
         precondition(!mail.recipients.isEmpty, "a report without a recipient")
         for r in mail.recipients {

@@ -71,7 +71,9 @@ struct BatchRun: Sendable {
     private func steps(_ spool: Spool, _ report: inout RunReport) {
         do {
             // Returned mail first, so a bounce is in the spool's state before anything is reported.
-            report.bounces = try BounceIntake(spool: spool, settings: configuration.bounces, logger: logger, now: now).takeUp()
+            report.bounces = try BounceIntake(
+                spool: spool, settings: configuration.bounces, schedule: RetrySchedule(configuration.delivery), logger: logger, now: now
+            ).takeUp()
             try intake(spool, &report)
         } catch let error as FileSystemError {
             report.stoppedBy = error.description

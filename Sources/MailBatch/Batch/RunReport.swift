@@ -53,6 +53,7 @@ struct RunReport: Sendable {
         if delivery.held > 0 { text += row("envelope unreadable", delivery.held, spool.held + "/ (see its .error.txt)") }
         if bounces.taken > 0 {
             text += row("mail bounced", bounces.bounced, spool.failed + "/")
+            text += row("returned, tried again", bounces.requeued, spool.outbox + "/")
             text += row("delivery delayed", bounces.delayed, "history.log of the contract")
             text += row("returned mail set aside", bounces.setAside, spool.unmatchedBounces + "/")
         }

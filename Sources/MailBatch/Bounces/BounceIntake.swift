@@ -11,14 +11,25 @@ import Logging
 struct BounceIntake: Sendable {
     let spool: Spool
     let settings: BounceSettings?
+    /// For a soft bounce: when the message is tried again, and until when.
+    let schedule: RetrySchedule
     let logger: Logger
     let now: @Sendable () -> Int
+    /// sisimai, when installed, reads what mailbatch's own reader does not (and names the reason).
+    var sisimai: SisimaiReader? = SisimaiReader.located()
 
     struct Tally: Sendable, Equatable {
         var bounced = 0
         var delayed = 0
         var setAside = 0
-        var taken: Int { bounced + delayed + setAside }
+        /// Soft bounces: the message is back in the outbox for a later try.
+        var requeued = 0
+        var taken: Int { bounced + delayed + setAside + requeued }
+
+        /// What `bounces` and `bounce` print.
+        func line(_ spool: Spool) -> String {
+            "returned mail: \(bounced) bounced, \(requeued) to be tried again, \(delayed) delayed, \(setAside) set aside (\(spool.unmatchedBounces)/)"
+        }
     }
 
     /// Every Maildir this configuration takes bounces from.
@@ -51,7 +62,7 @@ struct BounceIntake: Sendable {
             return
         }
         let decision: BounceMatcher.Decision =
-            bytes.isEmpty ? .setAside("empty") : BounceMatcher(spool: spool, settings: settings).decide(bytes)
+            bytes.isEmpty ? .setAside("empty") : BounceMatcher(spool: spool, settings: settings, sisimai: sisimai).decide(bytes)
         switch decision {
         case .setAside(let reason):
             try setAside(bytes, name: seen, reason: reason)
@@ -59,14 +70,25 @@ struct BounceIntake: Sendable {
             logger.warning("returned mail set aside", metadata: ["file": "\(name)", "reason": "\(reason)"])
         case .apply(let target, let failed, let delayed):
             for recipient in delayed { try noteDelay(target, recipient, report: seen) }
-            // A report against a Cc is that recipient's: the To recipients received the message.
             var target = target
-            let ofCc = failed.filter { r in r.address.map { target.envelope.isCc($0) } ?? false }
+            // A soft reason (mailbox full, …) within the message's lifetime: the message is tried again.
+            let inTime = !schedule.hasExpired(queuedAt: target.envelope.queuedAt, now: now()) && target.place != .failed
+            let soft = inTime ? failed.filter { BounceReason.isSoft($0.reason, status: $0.status) } : []
+            let hard = failed.filter { r in !soft.contains(r) }
+            for recipient in soft { try requeue(&target, recipient, report: seen) }
+            // A report against a Cc is that recipient's: the To recipients received the message.
+            let ofCc = hard.filter { r in r.address.map { target.envelope.isCc($0) } ?? false }
             for recipient in ofCc { try markCcBounced(&target, recipient, report: seen) }
-            if let recipient = failed.first(where: { r in !ofCc.contains { $0.address == r.address } }) {
+            if let recipient = hard.first(where: { r in !ofCc.contains(r) }) {
                 try markBounced(target, recipient, report: seen)
             }
-            if !failed.isEmpty { tally.bounced += 1 } else { tally.delayed += 1 }
+            if !hard.isEmpty {
+                tally.bounced += 1
+            } else if !soft.isEmpty {
+                tally.requeued += 1
+            } else {
+                tally.delayed += 1
+            }
         }
         try maildir.markSeen(name)
     }
@@ -96,6 +118,45 @@ struct BounceIntake: Sendable {
         logger.notice("delivery delayed", metadata: ["contract": "\(e.contractNumber)", "role": "\(e.role)", "status": "\(r.status)"])
     }
 
+    /// A soft bounce: the report is recorded on this sending, and a new sending of the same message (the
+    /// same Message-ID, a new return-path token) to that recipient waits in the outbox for the backoff,
+    /// within the message's lifetime. Each step is written before the next, and none is done twice.
+    private func requeue(_ target: inout BounceMatcher.Target, _ r: ReturnedMail.Recipient, report: String) throws(FileSystemError) {
+        var e = target.envelope
+        let address = r.address ?? e.to.first ?? ""
+        let returns = e.returned ?? []
+        if !returns.contains(where: { $0.report == report && $0.recipient == address }) {
+            e.returned =
+                returns + [
+                    .init(
+                        at: JST.iso8601(epochSeconds: now()), recipient: address, status: r.status, diagnostic: r.diagnostic, report: report, reason: r.reason)
+                ]
+            try spool.write(e.encoded(), to: target.path)
+            target = BounceMatcher.Target(path: target.path, envelope: e, place: target.place)
+        }
+        let outbox = spool.outboxFile(number: e.contractNumber, role: e.role)
+        let due = now() + schedule.delay(afterDeferrals: e.returned?.count ?? 1)
+        var line =
+            "\(JST.iso8601(epochSeconds: now())) \(e.role) mail to \(address) came back for now: \(r.reason) \(r.status) \(r.diagnostic) (report \(report)); "
+        if target.place == .outbox || PosixFS.exists(outbox) {
+            line += "a sending is already queued"
+        } else {
+            var again = Envelope(
+                messageID: e.messageID, contractNumber: e.contractNumber, role: e.role, mailFrom: e.mailFrom, recipients: e.recipients, cc: e.cc,
+                messagePath: e.messagePath, queuedAt: e.queuedAt, nextAttemptAt: due, attempts: [])
+            again.pending = e.recipients.count > 1 ? [address] : nil
+            again.attempts = [
+                .init(at: JST.iso8601(epochSeconds: now()), outcome: .deferred, reply: "returned (\(r.reason) \(r.status)): \(r.diagnostic)")
+            ]
+            try spool.write(again.encoded(), to: outbox)
+            line += "tried again from \(JST.iso8601(epochSeconds: due)), until \(JST.iso8601(epochSeconds: e.queuedAt + schedule.lifetimeSeconds))"
+        }
+        try appendOnce(line, marker: "\(address) came back for now: \(r.reason) \(r.status) \(r.diagnostic) (report \(report))", contract: e.contractNumber)
+        logger.warning(
+            "returned for now, queued again",
+            metadata: ["contract": "\(e.contractNumber)", "role": "\(e.role)", "reason": "\(r.reason)", "status": "\(r.status)"])
+    }
+
     /// The envelope records the report against that recipient where it is (the message stays sent),
     /// and the operator is told to fix the contractor's address.
     private func markCcBounced(_ target: inout BounceMatcher.Target, _ r: ReturnedMail.Recipient, report: String) throws(FileSystemError) {
@@ -115,7 +176,8 @@ struct BounceIntake: Sendable {
             ? "the orderer's copy was delivered; fix the contractor's address: `mailbatch resend \(e.contractNumber) --to contractor --address …`, and for the orderer's mail `mailbatch resend \(e.contractNumber) --to orderer --cc …`"
             : "fix it with `mailbatch resend \(e.contractNumber) --to \(e.role) --cc …`"
         try spool.noteRecipientProblem(
-            number: e.contractNumber, role: e.role, recipient: address, what: "\(e.role) mail: Cc \(address) bounced: \(r.status) \(r.diagnostic); \(fix)")
+            number: e.contractNumber, role: e.role, recipient: address,
+            what: "\(e.role) mail: Cc \(address) bounced: \(r.reason) \(r.status) \(r.diagnostic); \(fix)")
         let line =
             "\(JST.iso8601(epochSeconds: now())) \(e.role) mail's Cc \(address) bounced: \(r.status) \(r.diagnostic) (report \(report)); \(fix)"
         try appendOnce(line, marker: "Cc \(address) bounced: \(r.status) \(r.diagnostic) (report \(report))", contract: e.contractNumber)
@@ -129,7 +191,7 @@ struct BounceIntake: Sendable {
         if envelope.bounce == nil {
             envelope.bounce = .init(
                 at: JST.iso8601(epochSeconds: now()), recipient: r.address ?? envelope.recipients.first ?? "", status: r.status,
-                diagnostic: r.diagnostic, report: report)
+                diagnostic: r.diagnostic, report: report, reason: r.reason)
             if target.place != .failed { try spool.write(envelope.encoded(), to: target.path) }
         }
         if target.place != .failed {
@@ -140,11 +202,14 @@ struct BounceIntake: Sendable {
         }
         let b = envelope.bounce!
         let line =
-            "\(JST.iso8601(epochSeconds: now())) \(envelope.role) mail bounced from \(b.recipient): \(b.status) \(b.diagnostic) (report \(report)); fix the address with `mailbatch resend \(envelope.contractNumber) --to \(envelope.role) --address …`"
+            "\(JST.iso8601(epochSeconds: now())) \(envelope.role) mail bounced from \(b.recipient): \(b.reason ?? "") \(b.status) \(b.diagnostic) (report \(report)); fix the address with `mailbatch resend \(envelope.contractNumber) --to \(envelope.role) --address …`"
         try appendOnce(line, marker: "(report \(report))", contract: envelope.contractNumber)
         logger.error(
             "bounced",
-            metadata: ["contract": "\(envelope.contractNumber)", "role": "\(envelope.role)", "status": "\(b.status)", "diagnostic": "\(b.diagnostic)"])
+            metadata: [
+                "contract": "\(envelope.contractNumber)", "role": "\(envelope.role)", "reason": "\(b.reason ?? "")", "status": "\(b.status)",
+                "diagnostic": "\(b.diagnostic)",
+            ])
     }
 
     /// Appends a history line unless a line with the same report marker is already there.

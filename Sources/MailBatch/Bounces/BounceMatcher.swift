@@ -5,6 +5,7 @@
 struct BounceMatcher {
     let spool: Spool
     let settings: BounceSettings?
+    var sisimai: SisimaiReader?
 
     struct Target {
         enum Place { case sent, outbox, failed }
@@ -19,7 +20,7 @@ struct BounceMatcher {
     }
 
     func decide(_ bytes: [UInt8]) -> Decision {
-        let mail = ReturnedMail.read(bytes)
+        let mail = ReturnedMail.read(bytes, sisimai: sisimai)
         switch mail.kind {
         case .autoReply(let why): return .setAside("an automatic reply (\(why)), not a delivery report")
         case .notAReport(let why): return .setAside(why)

@@ -25,6 +25,8 @@ struct ReturnedMail: Sendable, Equatable {
         var status: String
         /// The remote server's words (Diagnostic-Code), or the report's own.
         var diagnostic: String
+        /// Why, in sisimai's words (`userunknown`, `mailboxfull`, …): `BounceReason`.
+        var reason = ""
     }
 
     var kind: Kind
@@ -35,12 +37,18 @@ struct ReturnedMail: Sendable, Equatable {
     /// return path with its token, when the relay kept it.
     var deliveredTo: [String] = []
 
-    static func read(_ bytes: some Collection<UInt8>) -> ReturnedMail {
+    /// - Parameter sisimai: the reference parser, asked when it is installed (`ReturnedMail+Sisimai`).
+    static func read(_ bytes: [UInt8], sisimai: SisimaiReader? = nil) -> ReturnedMail {
         let top = MIMEEntity(bytes)
         let deliveredTo = ["X-Original-To", "Delivered-To", "Envelope-To", "To"].flatMap { top.allHeaders($0) }
             .flatMap(Self.addresses)
         var mail = classify(top)
+        // Asked even for what looks like an auto-reply: Exim marks its bounces Auto-Submitted too.
+        if let results = sisimai?.read(bytes) { mail = mail.merged(with: results) }
         mail.deliveredTo = deliveredTo
+        for i in mail.recipients.indices where mail.recipients[i].reason.isEmpty {
+            mail.recipients[i].reason = BounceReason.derive(status: mail.recipients[i].status, diagnostic: mail.recipients[i].diagnostic)
+        }
         return mail
     }
 

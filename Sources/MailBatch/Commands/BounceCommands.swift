@@ -14,11 +14,14 @@ struct BouncesCommand: ParsableCommand {
         try configuration.spool.prepare()
         let logger = options.makeLogger()
         let tally = try withSpoolLock(configuration.spool) {
-            try BounceIntake(spool: configuration.spool, settings: configuration.bounces, logger: logger, now: { WallClock.epochSeconds() })
-                .takeUp()
+            try BounceIntake(
+                spool: configuration.spool, settings: configuration.bounces, schedule: RetrySchedule(configuration.delivery), logger: logger,
+                now: { WallClock.epochSeconds() }
+            )
+            .takeUp()
         }
         if !(options.quiet && tally.bounced == 0 && tally.setAside == 0) {
-            print("returned mail: \(tally.bounced) bounced, \(tally.delayed) delayed, \(tally.setAside) set aside (\(configuration.spool.unmatchedBounces)/)")
+            print(tally.line(configuration.spool))
         }
         if tally.bounced > 0 { throw ExitCode(ExitCodes.attention) }
     }
@@ -35,12 +38,15 @@ struct BounceCommand: ParsableCommand {
             "Exit codes: 0 stored (and taken up, or left for the next run when one is running); 2 configuration error; 75 it could not be stored (Postfix retries)."
     )
     @OptionGroup var options: GlobalOptions
+    @Flag(help: "Only say how the message reads (JSON: kind, recipients, status, reason), storing and changing nothing.")
+    var explain = false
 
     /// What is kept of one message on standard input; the rest is read and dropped, so the relay is
     /// never left writing into a closed pipe. A message over the intake's 10 MiB is kept, not read.
     static let storeLimit = 64 << 20
 
     func run() throws {
+        if explain { return try explainStandardInput() }
         let configuration = try options.loadConfiguration()
         let spool = configuration.spool
         try spool.prepare()
@@ -65,7 +71,10 @@ struct BounceCommand: ParsableCommand {
         let tally: BounceIntake.Tally
         do {
             tally = try withSpoolLock(spool) {
-                try BounceIntake(spool: spool, settings: configuration.bounces, logger: logger, now: { WallClock.epochSeconds() }).takeUp()
+                try BounceIntake(
+                    spool: spool, settings: configuration.bounces, schedule: RetrySchedule(configuration.delivery), logger: logger,
+                    now: { WallClock.epochSeconds() }
+                ).takeUp()
             }
         } catch SpoolLock.Failure.heldByAnotherRun {
             if !options.quiet { print("stored in \(spool.bounceInbox.new)/\(name); the running batch takes it up next time") }
@@ -76,9 +85,45 @@ struct BounceCommand: ParsableCommand {
             return
         }
         if !options.quiet {
-            print("returned mail: \(tally.bounced) bounced, \(tally.delayed) delayed, \(tally.setAside) set aside (\(spool.unmatchedBounces)/)")
+            print(tally.line(spool))
         }
         // Exit 0 even for a bounce: to Postfix's pipe(8) any other status but 75 means "bounce this", and
         // a bounce of a bounce helps nobody. `status`, `show` and the next run's operator summary report it.
+    }
+}
+
+extension BounceCommand {
+    /// `--explain`: the reading of one message, for an operator and for `scripts/bounce-corpus`.
+    private func explainStandardInput() throws {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while bytes.count <= 10 << 20 {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { break }
+            bytes += buffer[0..<n]
+        }
+        guard bytes.count <= 10 << 20 else { throw CommandFailure(message: "larger than 10 MiB: not read", code: ExitCodes.attention) }
+        let sisimai = SisimaiReader.located()
+        let mail = ReturnedMail.read(bytes, sisimai: sisimai)
+        let kind: String
+        var why: String?
+        switch mail.kind {
+        case .report(let standard): kind = standard ? "report" : "report (non-standard)"
+        case .autoReply(let reason): (kind, why) = ("auto-reply", reason)
+        case .notAReport(let reason): (kind, why) = ("not a report", reason)
+        }
+        let recipients: [JSONValue] = mail.recipients.map { r in
+            .object([
+                "address": r.address.map { .string($0) } ?? .null, "action": .string(r.action.rawValue), "status": .string(r.status),
+                "reason": .string(r.reason), "diagnostic": .string(r.diagnostic),
+            ])
+        }
+        let out: JSONValue = .object([
+            "kind": .string(kind), "why": why.map { .string($0) } ?? .null, "recipients": .array(recipients),
+            "original_message_id": mail.originalMessageID.map { .string($0) } ?? .null,
+            "delivered_to": .array(mail.deliveredTo.map { .string($0) }), "sisimai": .bool(sisimai != nil),
+        ])
+        print(out.pretty, terminator: "")
     }
 }

@@ -36,7 +36,7 @@ struct AttentionItem: Sendable, Equatable {
                 items.append(
                     AttentionItem(
                         kind: .bounced, key: "bounced:\(file):\(b.report)", subject: subject,
-                        reason: "bounced from \(b.recipient): \(b.status) \(b.diagnostic)",
+                        reason: "bounced from \(b.recipient): \(b.reason.map { $0 + " " } ?? "")\(b.status) \(b.diagnostic)",
                         command: "mailbatch show \(e.contractNumber); then mailbatch resend \(e.contractNumber) --to \(e.role) --address …"))
             } else {
                 items.append(

@@ -43,14 +43,17 @@ struct ContractReport {
                 out += "    refused for \(e.isCc(r.recipient) ? "Cc " : "")\(r.recipient): \(r.reply)\n"
             }
             for b in e.recipientBounces ?? [] {
-                out += "    \(b.at)  bounced  \(b.status) from Cc \(b.recipient): \(b.diagnostic)\n"
+                out += "    \(b.at)  bounced  \(b.reason.map { $0 + " " } ?? "")\(b.status) from Cc \(b.recipient): \(b.diagnostic)\n"
+            }
+            for b in e.returned ?? [] {
+                out += "    \(b.at)  returned  \(b.reason.map { $0 + " " } ?? "")\(b.status) from \(b.recipient): \(b.diagnostic) (soft: queued again)\n"
             }
             if e.role == .orderer, !(e.refused ?? []).isEmpty || !(e.recipientBounces ?? []).isEmpty {
                 out +=
                     "    the orderer's copy was delivered; fix the contractor's address: `mailbatch resend \(number) --to contractor --address <correct address>`, then `mailbatch resend \(number) --to orderer --cc <correct address>` if the orderer's mail should reach it too\n"
             }
             if let b = e.bounce {
-                out += "    \(b.at)  bounced  \(b.status) from \(b.recipient): \(b.diagnostic)\n"
+                out += "    \(b.at)  bounced  \(b.reason.map { $0 + " " } ?? "")\(b.status) from \(b.recipient): \(b.diagnostic)\n"
                 out +=
                     "    the address is wrong or the mailbox is closed: fix it with `mailbatch resend \(number) --to \(e.role) --address <correct address>`\n"
             }

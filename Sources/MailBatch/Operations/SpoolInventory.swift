@@ -27,6 +27,8 @@ struct SpoolInventory: Codable, Sendable {
     var failed = 0
     /// Messages a delivery report said failed after the server accepted them (in `failed/`).
     var bounced = 0
+    /// The bounced messages by reason (`userunknown`: 2, …).
+    var bounceReasons: [String: Int] = [:]
     /// Envelopes set aside in `held/` because they could not be read.
     var held = 0
     /// Recipients (a Cc) that refused or bounced a message the others received (`attention/`).
@@ -40,6 +42,7 @@ struct SpoolInventory: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case incoming, processing, rejected, paper, duplicates, issued, queued, deferred, sent, failed, bounced, held
         case recipientProblems = "recipient_problems"
+        case bounceReasons = "bounce_reasons"
         case nextAttemptAt = "next_attempt_at"
         case oldestWaiting = "oldest_waiting"
         case lastRun = "last_run"
@@ -61,7 +64,12 @@ struct SpoolInventory: Codable, Sendable {
             inventory.sent += (try? PosixFS.list(ContractFolder(path: spool.contractFolder(number)).sent))?.count ?? 0
         }
         for file in try PosixFS.list(spool.failed) where file.hasSuffix(".json") || file.contains(".json.") {
-            if (try? Envelope.decode(PosixFS.read("\(spool.failed)/\(file)")))?.bounce != nil { inventory.bounced += 1 } else { inventory.failed += 1 }
+            if let bounce = (try? Envelope.decode(PosixFS.read("\(spool.failed)/\(file)")))?.bounce {
+                inventory.bounced += 1
+                inventory.bounceReasons[bounce.reason ?? "undefined", default: 0] += 1
+            } else {
+                inventory.failed += 1
+            }
         }
         inventory.held = ((try? PosixFS.list(spool.held)) ?? []).filter { !$0.hasSuffix(".error.txt") && !$0.hasPrefix(".") }.count
         inventory.recipientProblems = try spool.recipientProblems().count
@@ -102,7 +110,10 @@ struct SpoolInventory: Codable, Sendable {
         out += row("deferred", deferred, nextAttemptAt.map { "next attempt \($0)" } ?? "")
         out += row("sent", sent)
         out += row("failed", failed, failed > 0 ? "(see `mailbatch show <number>`; `mailbatch retry` re-queues)" : "")
-        out += row("bounced", bounced, bounced > 0 ? "(see `mailbatch show <number>`; fix with `mailbatch resend <number> --to … --address …`)" : "")
+        let reasons = bounceReasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        out += row(
+            "bounced", bounced,
+            bounced > 0 ? "(\(reasons); see `mailbatch show <number>`; fix with `mailbatch resend <number> --to … --address …`)" : "")
         if recipientProblems > 0 {
             out += row("recipients", recipientProblems, "(a Cc refused or bounced a delivered mail: see `mailbatch show <number>`)")
         }

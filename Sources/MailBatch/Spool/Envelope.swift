@@ -24,6 +24,8 @@ struct Envelope: Sendable, Codable, Equatable {
         let diagnostic: String
         /// The report's file name in the Maildir's `cur/` or the spool's `bounces/cur/`.
         let report: String
+        /// Why, in sisimai's words (`userunknown`, `mailboxfull`, …); absent in older envelopes.
+        var reason: String?
     }
 
     let messageID: String
@@ -41,6 +43,8 @@ struct Envelope: Sendable, Codable, Equatable {
     var refused: [RecipientRefusal]?
     /// Delivery reports against one recipient (a Cc) of a message the others received.
     var recipientBounces: [Bounce]?
+    /// Reports of a soft failure (mailbox full, …) after which the message was queued again.
+    var returned: [Bounce]?
     /// Relative to the spool root, e.g. `contracts/R07-4621-000123/messages/contractor.eml`.
     let messagePath: String
     var queuedAt: Int
@@ -54,7 +58,7 @@ struct Envelope: Sendable, Codable, Equatable {
     var schema: Int? = SpoolFormat.envelopeSchema
 
     enum CodingKeys: String, CodingKey {
-        case role, recipients, cc, pending, refused, attempts, token, bounce, schema
+        case role, recipients, cc, pending, refused, attempts, token, bounce, schema, returned
         case recipientBounces = "recipient_bounces"
         case messageID = "message_id"
         case contractNumber = "contract_number"
