@@ -38,6 +38,14 @@ struct RecordProcessor: Sendable {
         case .notEligible(let reason): return try routeToPaper(name, reason: reason)
         case .eligible(let found): orderer = found
         }
+        if let field = orderer.missingFields(in: record).first {
+            return try reject(
+                name,
+                RecordRejection(
+                    path: "$.\(field)",
+                    "\(orderer.name) requires \(field) for \(record.guaranteeType.japaneseName) records (required_fields in its orderer table); add it to the record and drop the file into incoming/ again"
+                ))
+        }
         guard IssueBuilder.ordererTitle(record, orderer) != nil else {
             return try reject(
                 name,

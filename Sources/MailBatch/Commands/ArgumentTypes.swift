@@ -4,6 +4,7 @@ import ArgumentParser
 // ArgumentParser instead of strings checked by hand.
 extension Requeue.Target: ExpressibleByArgument {}
 extension ContractRecord.Category: ExpressibleByArgument {}
+extension ContractRecord.GuaranteeType: ExpressibleByArgument {}
 
 extension CivilDate: ExpressibleByArgument {
     public init?(argument: String) { self.init(iso: argument) }

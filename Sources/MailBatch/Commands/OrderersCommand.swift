@@ -20,7 +20,8 @@ struct OrderersCommand: ParsableCommand {
             for orderer in directory.sorted {
                 print(OrdererText.line(orderer))
             }
-            print("\(directory.orderers.count) orderers")
+            let asOf = directory.asOf.map { "; the shipped directory is current to \(JapaneseFormat.wareki($0)) (\($0))" } ?? ""
+            print("\(directory.orderers.count) orderers\(asOf)")
         }
     }
 
@@ -46,15 +47,22 @@ struct OrderersCommand: ParsableCommand {
         @Option(help: "The project's category.") var category: ContractRecord.Category = .works
         @Option(name: .customLong("contract-on"), help: "The initial contract date (YYYY-MM-DD).") var contractOn: CivilDate?
         @Option(name: .customLong("public-notice-on"), help: "The public-notice date (YYYY-MM-DD).") var publicNoticeOn: CivilDate?
+        @Option(help: "The guarantee type, for the per-type rules (advance_payment, interim_advance_payment, contract).")
+        var type: ContractRecord.GuaranteeType = .advancePayment
 
         func run() throws {
             let directory = try OrderersCommand.loadDirectory(options)
             let decision = Eligibility.decide(
                 orderer: name, category: category, contractOn: contractOn, publicNoticeOn: publicNoticeOn, in: directory)
             switch decision {
-            case .eligible(let orderer):
+            case .eligible(let found):
+                let orderer = found.rules(for: type)
                 print("electronic: \(orderer.name) takes 電子保証 for this project")
-                print("key notice: \(OrdererText.submission(orderer))")
+                print("key notice (\(type.japaneseName)): \(OrdererText.submission(orderer))")
+                if let department = orderer.department { print("department: \(department)") }
+                print("subject: \(orderer.subject ?? "(the default: 【電子保証】認証キー等のお知らせ（保証契約番号 …）)")")
+                print("attachments: \(orderer.attachments.rawValue)")
+                if !orderer.requiredFields.isEmpty { print("required fields: \(orderer.requiredFields.joined(separator: ", "))") }
             case .notEligible(let reason):
                 print("paper: \(reason)")
                 throw ExitCode(ExitCodes.attention)
@@ -96,7 +104,31 @@ enum OrdererText {
         if o.withAdvanceClaim { text += "with 前払金請求書: yes\n" }
         if let subject = o.subject { text += "subject: \(subject)\n" }
         if let instructions = o.instructions { text += "instructions: \(instructions)\n" }
-        text += "source: \(o.source)\n"
+        text += "attachments: \(o.attachments == .pdf ? "pdf (the key notice, the print-out and the data)" : "none (the key is in the mail's text)")\n"
+        if !o.requiredFields.isEmpty { text += "required fields: \(o.requiredFields.joined(separator: ", "))\n" }
+        for (key, type) in OrdererFileParser.typeTables {
+            let explicit = o.typeRules[type] != nil
+            let inherited = type == .interimAdvancePayment && !explicit && o.typeRules[.advancePayment] != nil
+            guard explicit || inherited else { continue }
+            let r = o.rules(for: type)
+            text += "for \(type.japaneseName) (\(key)\(inherited ? ", from advance_payment" : "")): key notice \(submission(r))"
+            if let department = r.department { text += "; department \(department)" }
+            if let subject = r.subject { text += "; subject \(subject)" }
+            text += "; attachments \(r.attachments.rawValue)"
+            if !r.requiredFields.isEmpty { text += "; required \(r.requiredFields.joined(separator: ", "))" }
+            text += "\n"
+        }
+        text += "source: \(sourceName(o.source))\n"
         return text
+    }
+
+    static func sourceName(_ source: String) -> String {
+        switch source {
+        case "table": "the brochure's adoption table (as of 令和7年5月1日)"
+        case "brochure": "the brochure's Q&A or leaflet"
+        case "published": "the orderer's published page"
+        case "operator": "the operator's file"
+        default: source
+        }
     }
 }

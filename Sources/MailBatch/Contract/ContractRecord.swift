@@ -49,6 +49,14 @@ struct ContractRecord: Sendable, Hashable, Codable {
         let representative: String
         let address: String
         let email: String
+        /// Who at the contractor the orderer's clerk can call (三重県 asks for it in the mail).
+        var contactPerson: String? = nil
+        var phone: String? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case name, representative, address, email, phone
+            case contactPerson = "contact_person"
+        }
     }
 
     struct Orderer: Sendable, Hashable, Codable {
@@ -64,9 +72,12 @@ struct ContractRecord: Sendable, Hashable, Codable {
         let contractOn: CivilDate
         let period: DatePeriod
         let contractAmount: Int64
+        /// The orderer's own number for the project (工事番号, 施行番号, 「第12号」), up to 40 characters.
+        var ordererRef: String? = nil
 
         enum CodingKeys: String, CodingKey {
             case name, location, category, period
+            case ordererRef = "orderer_ref"
             case publicNoticeOn = "public_notice_on"
             case contractOn = "contract_on"
             case contractAmount = "contract_amount"

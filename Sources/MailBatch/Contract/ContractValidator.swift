@@ -96,7 +96,10 @@ enum ContractValidator {
 
     private static func contractor(_ top: [String: JSONValue], _ r: inout FieldReader) -> ContractRecord.Contractor? {
         let path = "$.contractor"
-        guard let fields = r.object(top["contractor"], at: path, allowed: ["name", "representative", "address", "email"]) else {
+        guard
+            let fields = r.object(
+                top["contractor"], at: path, allowed: ["name", "representative", "address", "email", "contact_person", "phone"])
+        else {
             return nil
         }
         let name = r.string(fields, "name", at: path, maxLength: 100)
@@ -107,8 +110,14 @@ enum ContractValidator {
             r.fail("\(path).email", "\"\(text.prefix(80))\" is not a plain e-mail address (local@domain, no display name, no spaces or commas)")
             email = nil
         }
+        let contact = r.optionalString(fields, "contact_person", at: path, maxLength: 100)
+        var phone = r.optionalString(fields, "phone", at: path, maxLength: 30)
+        if let text = phone, !text.allSatisfy({ $0.isASCII && ($0.isNumber || "-+() ".contains($0)) }) || !text.contains(where: \.isNumber) {
+            r.fail("\(path).phone", "\"\(text.prefix(40))\" is not a telephone number (digits, '-', '+', '(', ')' and spaces, such as 099-257-2722)")
+            phone = nil
+        }
         guard let name, let representative, let address, let email else { return nil }
-        return .init(name: name, representative: representative, address: address, email: email)
+        return .init(name: name, representative: representative, address: address, email: email, contactPerson: contact, phone: phone)
     }
 
     private static func orderer(_ top: [String: JSONValue], _ r: inout FieldReader) -> ContractRecord.Orderer? {
@@ -126,7 +135,7 @@ enum ContractValidator {
             let fields = r.object(
                 top["project"], at: path,
                 allowed: [
-                    "name", "location", "category", "public_notice_on", "contract_on", "period", "contract_amount",
+                    "name", "location", "category", "public_notice_on", "contract_on", "period", "contract_amount", "orderer_ref",
                 ])
         else { return nil }
         let name = r.string(fields, "name", at: path, maxLength: 300)
@@ -136,10 +145,11 @@ enum ContractValidator {
         let contractOn = r.date(fields, "contract_on", at: path)
         let period = r.period(fields, "period", at: path)
         let amount = r.yen(fields, "contract_amount", at: path)
+        let ordererRef = r.optionalString(fields, "orderer_ref", at: path, maxLength: 40)
         guard let name, let location, let category, let contractOn, let period, let amount else { return nil }
         return .init(
             name: name, location: location, category: category, publicNoticeOn: notice, contractOn: contractOn,
-            period: period, contractAmount: amount)
+            period: period, contractAmount: amount, ordererRef: ordererRef)
     }
 
     private static func guarantee(_ top: [String: JSONValue], _ r: inout FieldReader) -> ContractRecord.Guarantee? {

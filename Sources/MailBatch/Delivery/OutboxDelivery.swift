@@ -122,6 +122,13 @@ final class OutboxWorker {
             tally.failed += 1
             return
         }
+        if message.count > envelope.role.sizeLimit {
+            let reply =
+                "not sent: the message is \(message.count) bytes, over the \(envelope.role.sizeLimit / 1_000_000) MB limit for the \(envelope.role)'s mail (municipal and corporate gateways refuse more); make it smaller (a template, the attachments) and use `mailbatch resend`"
+            try fail(&envelope, reply, at: path, event: "failed")
+            tally.failed += 1
+            return
+        }
         if let returnPath, envelope.token == nil {
             // A new token for this sending, on disk before the first byte goes out, so a bounce of it is recognised.
             let token = ReturnPath.newToken(contractNumber: envelope.contractNumber, role: envelope.role)

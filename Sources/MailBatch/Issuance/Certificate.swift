@@ -31,11 +31,14 @@ struct Certificate: Sendable, Codable, Equatable {
         let contractOn: CivilDate
         let period: DatePeriod
         let contractAmount: Int64
+        /// The orderer's own number for the project; absent (not null) when the record has none.
+        var ordererRef: String? = nil
 
         enum CodingKeys: String, CodingKey {
             case name, location, category, period
             case contractOn = "contract_on"
             case contractAmount = "contract_amount"
+            case ordererRef = "orderer_ref"
         }
     }
 
@@ -91,7 +94,7 @@ struct Certificate: Sendable, Codable, Equatable {
         let p = record.project
         project = Project(
             name: p.name, location: p.location, category: p.category, contractOn: p.contractOn, period: p.period,
-            contractAmount: p.contractAmount)
+            contractAmount: p.contractAmount, ordererRef: p.ordererRef)
         guarantee = Guarantee(amount: record.guarantee.amount, period: record.guarantee.period)
         self.keyDigest = keyDigest
         state = .valid
@@ -103,6 +106,8 @@ extension Certificate {
     var placeLabel: String { project.category == .works ? "工事場所" : "履行場所" }
     var periodLabel: String { project.category == .works ? "工期" : "履行期間" }
     var contractAmountLabel: String { project.category == .works ? "請負代金額" : "業務委託料" }
+    /// The row of the orderer's own number: 工事番号, or 業務番号 for consulting.
+    var ordererRefLabel: String { project.category == .works ? "工事番号" : "業務番号" }
 
     /// 保証金額, or 保証金額（前払金額） as advance-payment certificates label it.
     var guaranteeAmountLabel: String {

@@ -17,6 +17,8 @@ struct DocumentFacts: Sendable {
     let office: BranchOffice
     /// The orderer's viewer, when the configuration names one.
     let viewerURL: String?
+    /// Whom the orderer's clerk can call at the contractor (not part of the certificate).
+    let contractorContact: (person: String?, phone: String?)
 
     init(certificate: Certificate, record: ContractRecord, issuedOn: CivilDate, key: String, office: BranchOffice, viewerURL: String?) {
         self.certificate = certificate
@@ -28,6 +30,7 @@ struct DocumentFacts: Sendable {
         self.premiumPaidOn = record.guarantee.premiumPaidOn ?? record.concludedOn
         self.office = office
         self.viewerURL = viewerURL
+        contractorContact = (record.contractor.contactPerson, record.contractor.phone)
     }
 
     /// Values that templates test with `{{#name}}`: present only when set (mustache takes "" as true).
@@ -36,6 +39,12 @@ struct DocumentFacts: Sendable {
         if let address = office.address { out["office_address"] = address }
         if let email = office.email { out["office_email"] = email }
         if let viewerURL { out["viewer_url"] = viewerURL }
+        if let ref = certificate.project.ordererRef {
+            out["orderer_ref"] = ref
+            out["orderer_ref_label"] = certificate.ordererRefLabel
+        }
+        if let person = contractorContact.person { out["contractor_contact_person"] = person }
+        if let phone = contractorContact.phone { out["contractor_phone"] = phone }
         return out
     }
 

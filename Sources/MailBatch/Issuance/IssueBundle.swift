@@ -90,6 +90,8 @@ struct IssueBuilder: Sendable {
                     .init(
                         filename: "電子証書データ_\(record.contractNumber).json", contentType: "application/json",
                         bytes: Array(certificateJSON.withoutCredentials.pretty.utf8)))
+                // For gateways that quarantine mail with attachments: the body alone carries what is needed.
+                if orderer.attachments == .none { forOrderer = [] }
                 let mail = try composer.ordererMessage(facts, guide: guide, attachments: forOrderer, epochSeconds: epochSeconds)
                 messages.append(.init(role: .orderer, mail: mail))
             }

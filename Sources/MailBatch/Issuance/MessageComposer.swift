@@ -11,6 +11,12 @@ struct MessageComposer {
 
     private var domain: String { EmailAddress.domain(of: mail.from.address) }
 
+    /// A rendered subject as one tidy line: runs of spaces (a field left empty) become one, none at
+    /// either end. An empty result means the orderer's template gave nothing: the default is used.
+    static func subjectLine(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
     /// The From address is not read: replies go to the office, when it has an address.
     private func replyTo(_ facts: DocumentFacts) -> [Mailbox] {
         facts.office.email.map { [Mailbox(displayName: "\(facts.certificate.surety) \(facts.office.name)", address: $0)] } ?? []
@@ -48,12 +54,20 @@ struct MessageComposer {
         for (key, value) in guide.context { context[key] = value }
         if let department = orderer.department { context["orderer_department"] = department }
         context["attachments"] = attachments.map(\.filename)
-        let subject =
-            if let custom = orderer.subject {
-                try templates.renderInline(custom, context, name: "subject of [\(orderer.name)]")
-            } else {
-                try templates.renderLine("orderer-subject", context)
-            }
+        context["has_attachments"] = !attachments.isEmpty
+        // The orderer's own mail carries the key as text, so a gateway that strips attachments loses nothing.
+        context["key"] = facts.key
+        // What a subject template may use besides the rest: the kind, the amendment (none yet), and
+        // the orderer's number, empty when the record has none.
+        var subjectContext = context
+        subjectContext["guarantee_kind"] = c.guaranteeTypeName
+        subjectContext["amendment"] = ""
+        if subjectContext["orderer_ref"] == nil { subjectContext["orderer_ref"] = "" }
+        var subject = ""
+        if let custom = orderer.subject {
+            subject = Self.subjectLine(try templates.renderInline(custom, subjectContext, name: "subject of [\(orderer.name)]"))
+        }
+        if subject.isEmpty { subject = Self.subjectLine(try templates.renderLine("orderer-subject", context)) }
         let addressee = [orderer.title ?? orderer.name, orderer.department].compactMap { $0 }.joined(separator: " ")
         return MailMessage(
             from: mail.from,

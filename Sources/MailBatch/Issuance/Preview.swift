@@ -28,7 +28,7 @@ struct Preview {
         switch Eligibility.decide(record, in: directory) {
         case .eligible(let found): orderer = found
         case .notEligible(let reason):
-            if let known = directory.orderer(named: record.orderer.name) { orderer = known }
+            if let known = directory.orderer(for: record) { orderer = known }
             FileHandleStderr.write("note: \(file) would not be issued electronically: \(reason)\n")
         }
         let today = JST.components(epochSeconds: now()).date

@@ -8,7 +8,7 @@ enum CertificateRows {
     }
 
     static func rows(_ c: Certificate) -> [Row] {
-        [
+        var rows = [
             Row(label: "保証契約番号", lines: [c.contractNumber]),
             Row(label: "保証の種類", lines: [c.guaranteeTypeName]),
             Row(label: "被保証者", lines: ["\(c.obligee.title)（\(c.obligee.name)）"]),
@@ -23,6 +23,8 @@ enum CertificateRows {
             Row(label: "保証契約締結日", lines: [JapaneseFormat.warekiWithWestern(c.concludedOn)]),
             Row(label: "保証事業会社", lines: [c.surety]),
         ]
+        if let ref = c.project.ordererRef { rows.insert(Row(label: c.ordererRefLabel, lines: [ref]), at: 5) }
+        return rows
     }
 
     /// The certificate's state as the viewer and `verify` name it: 有効, 失効, with the key's history.

@@ -24,7 +24,7 @@ struct KeyReissue {
         guard certificate.state != .revoked else { throw Failure(description: "contract \(number) is revoked; a revoked certificate gets no new key") }
         let record = try ContractValidator.validate(PosixFS.read(folder.record))
         let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
-        let orderer = directory.orderer(named: record.orderer.name) ?? Orderer(name: record.orderer.name, title: certificate.obligee.title)
+        let orderer = directory.orderer(for: record) ?? Orderer(name: record.orderer.name, title: certificate.obligee.title)
         let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
         let builder = IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner())
         let epoch = now()

@@ -47,7 +47,69 @@ struct Orderer: Sendable, Equatable {
     var emails: [String] = []
     /// A mustache template for the subject of the mail to this orderer.
     var subject: String?
+    /// What the orderer's mail carries: the PDFs and the data (`pdf`), or nothing attached (`none`),
+    /// for mail gateways that quarantine or strip attachments.
+    var attachments: Attachments = .pdf
+    /// Record fields this orderer requires (`project.orderer_ref`, …): a record without them is rejected.
+    var requiredFields: [String] = []
+    /// Per guarantee type: keys that override the orderer's own for records of that type.
+    var typeRules: [ContractRecord.GuaranteeType: Rule] = [:]
     var source = "operator"
+
+    enum Attachments: String, Sendable, CaseIterable {
+        case pdf, none
+    }
+
+    /// The keys an orderer table and a per-type table share; nil where the table does not set it.
+    struct Rule: Sendable, Equatable {
+        var emails: [String]?
+        var department: String?
+        var subject: String?
+        var submission: [Submission]?
+        var certificatePrintout: CertificatePrintout?
+        var withAdvanceClaim: Bool?
+        var instructions: String?
+        var attachments: Attachments?
+        var requiredFields: [String]?
+    }
+
+    /// The fields `required_fields` may name: optional record fields an orderer may insist on.
+    static let requirableFields: [String: @Sendable (ContractRecord) -> String?] = [
+        "project.orderer_ref": { $0.project.ordererRef },
+        "project.public_notice_on": { $0.project.publicNoticeOn.map(\.description) },
+        "contractor.contact_person": { $0.contractor.contactPerson },
+        "contractor.phone": { $0.contractor.phone },
+    ]
+
+    mutating func apply(_ rule: Rule) {
+        if let v = rule.submission { submission = v }
+        if let v = rule.emails {
+            emails = v
+            if !submission.contains(.email) { submission.insert(.email, at: 0) }
+        }
+        if let v = rule.department { department = v }
+        if let v = rule.subject { subject = v }
+        if let v = rule.certificatePrintout { certificatePrintout = v }
+        if let v = rule.withAdvanceClaim { withAdvanceClaim = v }
+        if let v = rule.instructions { instructions = v }
+        if let v = rule.attachments { attachments = v }
+        if let v = rule.requiredFields { requiredFields = v }
+    }
+
+    /// The orderer as it applies to records of `type`: its own keys with that type's table over them.
+    /// 中間前払金保証 falls back to 前払金保証's table when it has none of its own.
+    func rules(for type: ContractRecord.GuaranteeType) -> Orderer {
+        let rule = typeRules[type] ?? (type == .interimAdvancePayment ? typeRules[.advancePayment] : nil)
+        guard let rule else { return self }
+        var resolved = self
+        resolved.apply(rule)
+        return resolved
+    }
+
+    /// The required fields the record leaves out.
+    func missingFields(in record: ContractRecord) -> [String] {
+        requiredFields.filter { field in (Self.requirableFields[field]?(record) ?? nil)?.isEmpty ?? true }
+    }
 
     /// The first eligible day for a category: its own date, else the adoption month's first day.
     func startDate(for category: ContractRecord.Category) -> CivilDate? {

@@ -1,8 +1,15 @@
 /// The orderers mailbatch knows: the shipped directory with the operator's overrides applied.
 struct OrdererDirectory: Sendable {
     let orderers: [String: Orderer]
+    /// The newest adoption date the shipped directory knows of (`as_of` at its top).
+    var asOf: CivilDate?
+
+    static let asOfKey = "as_of"
 
     func orderer(named name: String) -> Orderer? { orderers[name] }
+
+    /// The record's orderer with the rules for its guarantee type applied.
+    func orderer(for record: ContractRecord) -> Orderer? { orderers[record.orderer.name]?.rules(for: record.guaranteeType) }
 
     static func load(overrides: String?) throws(ConfigurationError) -> OrdererDirectory {
         let shipped: String
@@ -12,11 +19,13 @@ struct OrdererDirectory: Sendable {
             throw ConfigurationError(error.description)
         }
         var orderers: [String: Orderer] = [:]
-        try OrdererFileParser.apply(try TOMLSection.read(shipped, what: "the shipped orderer directory"), to: &orderers, overrides: false)
+        let shippedFile = try TOMLSection.read(shipped, what: "the shipped orderer directory")
+        let asOf = try shippedFile.date(asOfKey)
+        try OrdererFileParser.apply(shippedFile, to: &orderers, overrides: false)
         if let overrides {
             try OrdererFileParser.apply(try TOMLSection.read(overrides, what: "the orderer file"), to: &orderers, overrides: true)
         }
-        return OrdererDirectory(orderers: orderers)
+        return OrdererDirectory(orderers: orderers, asOf: asOf)
     }
 
     /// Orderers sorted by prefecture (national first), then by name.

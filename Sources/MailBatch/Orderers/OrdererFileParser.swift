@@ -4,7 +4,7 @@ enum OrdererFileParser {
     /// Applies the tables of `table` onto `existing`. In an override file a table must name an orderer
     /// already known, unless it says `new = true`; a misspelt name is an error, not a new orderer.
     static func apply(_ file: TOMLSection, to existing: inout [String: Orderer], overrides: Bool) throws(ConfigurationError) {
-        for name in file.keys.sorted() {
+        for name in file.keys.sorted() where name != OrdererDirectory.asOfKey {
             guard let section = try file.section(name) else { continue }
             let header = "[\(section.name)]"
             let isNew = try section.bool("new") ?? !overrides
@@ -48,6 +48,24 @@ enum OrdererFileParser {
         if let date = try s.date("works_from") { o.worksFrom = date }
         if let date = try s.date("consulting_from") { o.consultingFrom = date }
         if let label = try s.string("consulting_label") { o.consultingLabel = label }
+        o.apply(try rule(s, file: file))
+        for (key, type) in typeTables {
+            guard let table = try s.section(key) else { continue }
+            o.typeRules[type] = try rule(table, file: file)
+            try table.rejectUnknownKeys()
+        }
+        _ = try s.string("source")
+    }
+
+    /// Per-type tables: `["いちき串木野市".advance_payment]`.
+    static let typeTables: [(String, ContractRecord.GuaranteeType)] = [
+        ("advance_payment", .advancePayment), ("interim_advance_payment", .interimAdvancePayment), ("contract", .contract),
+    ]
+
+    /// The keys an orderer's table and a per-type table share.
+    private static func rule(_ s: TOMLSection, file: String) throws(ConfigurationError) -> Orderer.Rule {
+        let header = "[\(s.name)]"
+        var rule = Orderer.Rule()
         if let methods = try s.strings("submission") {
             var parsed: [Orderer.Submission] = []
             for method in methods {
@@ -57,30 +75,42 @@ enum OrdererFileParser {
                 }
                 parsed.append(value)
             }
-            o.submission = parsed
+            rule.submission = parsed
         }
-        if let department = try s.string("department") { o.department = department }
+        rule.department = try s.string("department")
         if let printout = try s.string("certificate_printout") {
             guard let value = Orderer.CertificatePrintout(rawValue: printout) else {
                 throw ConfigurationError("\(file): \(header) certificate_printout = \"\(printout)\" must be \"submit\" or \"not_accepted\"")
             }
-            o.certificatePrintout = value
+            rule.certificatePrintout = value
         }
-        if let flag = try s.bool("with_advance_claim") { o.withAdvanceClaim = flag }
-        if let instructions = try s.string("instructions") { o.instructions = instructions }
+        rule.withAdvanceClaim = try s.bool("with_advance_claim")
+        rule.instructions = try s.string("instructions")
         if let emails = try s.strings("email") {
             for email in emails where !EmailAddress.isPlainAddrSpec(email) {
                 throw ConfigurationError("\(file): \(header) email \"\(email)\" is not a plain e-mail address (local@domain)")
             }
-            o.emails = emails
-            if !o.submission.contains(.email) { o.submission.insert(.email, at: 0) }
+            rule.emails = emails
         }
         if let subject = try s.string("subject") {
             guard !subject.contains(where: { $0 == "\n" || $0 == "\r" }) else {
                 throw ConfigurationError("\(file): \(header) subject must be one line")
             }
-            o.subject = subject
+            rule.subject = subject
         }
-        _ = try s.string("source")
+        if let attachments = try s.string("attachments") {
+            guard let value = Orderer.Attachments(rawValue: attachments) else {
+                throw ConfigurationError("\(file): \(header) attachments = \"\(attachments)\" must be \"pdf\" or \"none\"")
+            }
+            rule.attachments = value
+        }
+        if let fields = try s.strings("required_fields") {
+            for field in fields where Orderer.requirableFields[field] == nil {
+                let known = Orderer.requirableFields.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+                throw ConfigurationError("\(file): \(header) required_fields: \"\(field)\" is not a field an orderer can require (\(known))")
+            }
+            rule.requiredFields = fields
+        }
+        return rule
     }
 }

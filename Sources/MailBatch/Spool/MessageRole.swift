@@ -3,6 +3,9 @@ enum MessageRole: String, Sendable, Codable, CaseIterable, CustomStringConvertib
     case contractor, orderer
 
     var description: String { rawValue }
+
+    /// The largest message sent in this role: orderers' gateways (LGWAN) often refuse more than 2 MB.
+    var sizeLimit: Int { self == .orderer ? 2_000_000 : 5_000_000 }
 }
 
 extension Spool {
