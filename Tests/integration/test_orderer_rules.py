@@ -1,8 +1,8 @@
 """Every orderer its own way: per-type addresses and subjects, the orderer's project number in subjects,
 documents and mails, required fields, a mail that still works with its attachments stripped, a mail
 with no attachment at all, and the size a gateway takes."""
-import copy
 import email
+import json
 import email.policy
 import os
 import subprocess
@@ -173,3 +173,49 @@ def test_a_mail_over_the_gateways_size_is_not_sent(workspace):
     [failed] = ws.listdir("failed")
     show = ws.run("show", "R07-4621-000123").stdout
     assert "over the 2 MB limit for the orderer's mail" in show
+
+
+def test_the_first_view_is_recorded_the_contractor_told_once_and_an_unviewed_one_reported(workspace):
+    from test_bounce_families import later
+    from viewer_client import Client, Server
+
+    ws = workspace
+    with open(os.path.join(ws.path, "orderers.local.toml"), "w") as fh:
+        fh.write('["日置市"]\nemail = ["keiyaku@city.hioki.example.jp"]\n')
+    ws.write_config(extra='[orderers]\nfile = "orderers.local.toml"\n[viewer]\nurl = "https://viewer.example.jp/"\n'
+                          '[notify]\nto = ["ops@example.jp"]\ncontractor_on_view = true\nunviewed_after_days = 1\n')
+    ws.drop("a.json", sample_record("R07-4621-000401"))
+    ws.drop("b.json", sample_record("R07-4621-000402"))
+    assert ws.run("run").returncode == 0
+    assert "発注者閲覧: 未閲覧" in ws.run("show", "R07-4621-000401").stdout
+    key = open(os.path.join(ws.contract("R07-4621-000401"), "key")).read().strip()
+    server = Server(ws)
+    try:
+        assert Client(server.url).lookup("R07-4621-000401", key)[0] == 303
+        assert Client(server.url).lookup("R07-4621-000401", key)[0] == 303  # a second view changes nothing
+    finally:
+        server.stop()
+    assert key not in server.stderr_text
+    viewed = open(os.path.join(ws.spool, "verify", "viewed", "R07-4621-000401.json")).read()
+    assert key not in viewed and key.replace("-", "") not in viewed
+    show = ws.run("show", "R07-4621-000401").stdout
+    assert "発注者閲覧: 令和7年10月20日" in show and "127.0.0.1" in show
+    state = json.loads(ws.run("status", "--json").stdout)
+    assert state["viewed"] == 1 and state["unviewed"] == 1
+    # The next run tells the contractor, once.
+    assert ws.run("run").returncode == 0
+    told = [m for e, m, _ in ws.messages() if m["subject"].startswith("日置市様が電子証書を閲覧しました")]
+    assert len(told) == 1 and told[0]["To"].addresses[0].addr_spec == "keiri@hioki-kensetsu.example.jp"
+    assert "R07-4621-000401" in told[0]["subject"] and key not in body_text(told[0])
+    assert ws.run("run").returncode == 0
+    assert len([m for e, m, _ in ws.messages() if m["subject"].startswith("日置市様が電子証書を閲覧しました")]) == 1
+    # Two days on, the other one is still unviewed: listed by status, reported to the operator once.
+    env = {"MAILBATCH_NOW": later(2 * 86400)}
+    status_text = ws.run("status", env=env).stdout
+    assert "not viewed: R07-4621-000402, mailed to keiyaku@city.hioki.example.jp" in status_text
+    assert "R07-4621-000401" not in status_text.split("not viewed:", 1)[1]
+    assert ws.run("run", env=env).returncode == 0
+    summaries = [m for e, m, _ in ws.messages() if e["rcpt_tos"] == ["ops@example.jp"]]
+    assert len(summaries) == 1 and "発注者が未閲覧" in body_text(summaries[0]) and "R07-4621-000402" in body_text(summaries[0])
+    assert ws.run("run", env=env).returncode == 0
+    assert len([m for e, m, _ in ws.messages() if e["rcpt_tos"] == ["ops@example.jp"]]) == 1

@@ -75,6 +75,10 @@ struct BatchRun: Sendable {
                 spool: spool, settings: configuration.bounces, schedule: RetrySchedule(configuration.delivery), logger: logger, now: now
             ).takeUp()
             try intake(spool, &report)
+            if configuration.notify?.contractorOnView == true {
+                let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
+                _ = try ViewNotices(configuration: configuration, templates: templates, now: now).queue(spool)
+            }
         } catch let error as FileSystemError {
             report.stoppedBy = error.description
             logger.error("run stopped", metadata: ["error": "\(error.description)"])

@@ -11,6 +11,12 @@ struct NotifySettings: Sendable {
     var to: [String]
     /// A message deferred longer than this is reported too.
     var staleAfterSeconds = 4 * 3600
+    /// One short mail to the contractor when the orderer first views the certificate.
+    var contractorOnView = false
+    /// A certificate mailed to the orderer and not viewed after this long is reported.
+    var unviewedAfterSeconds = defaultUnviewedAfterSeconds
+
+    static let defaultUnviewedAfterSeconds = 5 * 86_400
 }
 
 extension ConfigurationLoader {
@@ -39,6 +45,8 @@ extension ConfigurationLoader {
         }
         var settings = NotifySettings(to: to)
         settings.staleAfterSeconds = try section.int("stale_after_seconds", in: 60...(30 * 86_400)) ?? settings.staleAfterSeconds
+        settings.contractorOnView = try section.bool("contractor_on_view") ?? false
+        if let days = try section.int("unviewed_after_days", in: 1...365) { settings.unviewedAfterSeconds = days * 86_400 }
         try section.rejectUnknownKeys()
         return settings
     }

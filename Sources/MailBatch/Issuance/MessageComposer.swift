@@ -80,4 +80,19 @@ struct MessageComposer {
             textBody: try templates.render("orderer-body", context),
             attachments: attachments)
     }
+
+    /// 「日置市様が電子証書を閲覧しました」: one short mail to the contractor (`[notify] contractor_on_view`).
+    func viewNoticeMessage(_ facts: DocumentFacts, viewedAt: Int, epochSeconds: Int) throws(TemplateLibrary.Failure) -> MailMessage {
+        let c = facts.certificate
+        var context = facts.context
+        context["viewed_at"] = JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: viewedAt))
+        return MailMessage(
+            from: mail.from,
+            to: [Mailbox(displayName: "\(c.principal.name) \(c.principal.representative)", address: facts.contractorEmail)],
+            subject: Self.subjectLine(try templates.renderLine("view-notice-subject", context)),
+            epochSeconds: epochSeconds,
+            replyTo: replyTo(facts),
+            messageID: Self.messageID(contractNumber: c.contractNumber, role: .viewNotice, domain: domain),
+            textBody: try templates.render("view-notice-body", context))
+    }
 }

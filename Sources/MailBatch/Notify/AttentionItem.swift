@@ -6,6 +6,8 @@ struct AttentionItem: Sendable, Equatable {
         case rejected, failed, bounced, stale
         /// One recipient (a Cc) refused or bounced a message the others received.
         case recipient
+        /// Mailed to the orderer and still not viewed.
+        case unviewed
     }
 
     let kind: Kind
@@ -18,8 +20,18 @@ struct AttentionItem: Sendable, Equatable {
     let command: String
 
     /// Everything in the spool that needs a person now.
-    static func collect(_ spool: Spool, staleAfterSeconds: Int, now: Int) throws(FileSystemError) -> [AttentionItem] {
+    static func collect(
+        _ spool: Spool, staleAfterSeconds: Int, unviewedAfterSeconds: Int = NotifySettings.defaultUnviewedAfterSeconds, now: Int
+    ) throws(FileSystemError) -> [AttentionItem] {
         var items: [AttentionItem] = []
+        for entry in try UnviewedCertificates.find(spool, afterSeconds: unviewedAfterSeconds, now: now) {
+            items.append(
+                AttentionItem(
+                    kind: .unviewed, key: "unviewed:\(entry.contractNumber):\(entry.sentAt)",
+                    subject: "\(entry.contractNumber) (orderer mail to \(entry.to.joined(separator: ", ")))",
+                    reason: "sent \(entry.sentAt) and not viewed by the orderer since; ask the orderer whether it arrived",
+                    command: "mailbatch show \(entry.contractNumber); mailbatch resend \(entry.contractNumber) --to orderer"))
+        }
         for note in try PosixFS.list(spool.rejected).filter({ $0.hasSuffix(".error.txt") }).sorted() {
             let file = String(note.dropLast(".error.txt".count))
             let text = (try? PosixFS.read("\(spool.rejected)/\(note)")).map { String(decoding: $0, as: UTF8.self) } ?? ""

@@ -20,7 +20,8 @@ struct OperatorNotice: Sendable {
     var reportedFile: String { "\(spool.notify)/reported.txt" }
 
     func send(using makeTransport: () throws -> any MailTransport) throws(FileSystemError) -> Outcome {
-        let items = try AttentionItem.collect(spool, staleAfterSeconds: settings.staleAfterSeconds, now: now())
+        let items = try AttentionItem.collect(
+            spool, staleAfterSeconds: settings.staleAfterSeconds, unviewedAfterSeconds: settings.unviewedAfterSeconds, now: now())
         let reported = Set(((try? PosixFS.read(reportedFile)) ?? []).split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) })
         let fresh = items.filter { !reported.contains($0.key) }
         guard !fresh.isEmpty else {
@@ -51,7 +52,7 @@ struct OperatorNotice: Sendable {
 
     func summary(_ items: [AttentionItem]) -> MailMessage {
         var counts: [String] = []
-        for kind in [AttentionItem.Kind.rejected, .failed, .bounced, .recipient, .stale] {
+        for kind in [AttentionItem.Kind.rejected, .failed, .bounced, .recipient, .stale, .unviewed] {
             let n = items.filter { $0.kind == kind }.count
             if n > 0 { counts.append("\(Self.label(kind)) \(n)件") }
         }
@@ -77,6 +78,7 @@ struct OperatorNotice: Sendable {
         case .bounced: "不達（bounced）"
         case .stale: "送信遅延（deferred）"
         case .recipient: "宛先の一部に届かず（Cc refused/bounced）"
+        case .unviewed: "発注者が未閲覧（unviewed）"
         }
     }
 }

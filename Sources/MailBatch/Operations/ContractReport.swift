@@ -18,6 +18,11 @@ struct ContractReport {
         out += "\(c.project.category.projectLabel)名: \(c.project.name)\n"
         out += "保証金額: \(JapaneseFormat.yen(c.guarantee.amount))   保証期間: \(JapaneseFormat.warekiPeriod(c.guarantee.period))\n"
         out += "認証キー: (hidden; --reveal-key shows it)\n"
+        if let view = spool.currentView(of: c) {
+            out += "発注者閲覧: \(JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: view.at)))（\(view.client)）\n"
+        } else {
+            out += "発注者閲覧: 未閲覧\n"
+        }
         out += "\ndocuments:\n"
         for file in try PosixFS.list(folder.documents) {
             let size = (try? PosixFS.read("\(folder.documents)/\(file)").count) ?? 0

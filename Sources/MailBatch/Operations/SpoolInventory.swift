@@ -29,6 +29,11 @@ struct SpoolInventory: Codable, Sendable {
     var bounced = 0
     /// The bounced messages by reason (`userunknown`: 2, …).
     var bounceReasons: [String: Int] = [:]
+    /// Issued certificates whose current version the orderer has viewed, and has not.
+    var viewed = 0
+    var unviewed = 0
+    /// Mailed to the orderer and still not viewed after `[notify] unviewed_after_days`.
+    var unviewedOverdue: [UnviewedCertificates.Entry] = []
     /// Envelopes set aside in `held/` because they could not be read.
     var held = 0
     /// Recipients (a Cc) that refused or bounced a message the others received (`attention/`).
@@ -43,12 +48,16 @@ struct SpoolInventory: Codable, Sendable {
         case incoming, processing, rejected, paper, duplicates, issued, queued, deferred, sent, failed, bounced, held
         case recipientProblems = "recipient_problems"
         case bounceReasons = "bounce_reasons"
+        case viewed, unviewed
+        case unviewedOverdue = "unviewed_overdue"
         case nextAttemptAt = "next_attempt_at"
         case oldestWaiting = "oldest_waiting"
         case lastRun = "last_run"
     }
 
-    static func take(_ spool: Spool) throws(FileSystemError) -> SpoolInventory {
+    static func take(_ spool: Spool, unviewedAfterSeconds: Int = NotifySettings.defaultUnviewedAfterSeconds, now: Int = WallClock.epochSeconds())
+        throws(FileSystemError) -> SpoolInventory
+    {
         var inventory = SpoolInventory()
         func notes(_ folder: String, _ suffix: String) throws(FileSystemError) -> Int {
             try PosixFS.list(folder).filter { $0.hasSuffix(suffix) }.count
@@ -73,6 +82,13 @@ struct SpoolInventory: Codable, Sendable {
         }
         inventory.held = ((try? PosixFS.list(spool.held)) ?? []).filter { !$0.hasSuffix(".error.txt") && !$0.hasPrefix(".") }.count
         inventory.recipientProblems = try spool.recipientProblems().count
+        for number in try spool.viewedContracts() {
+            if let (certificate, _, _) = ContractFolder(path: spool.contractFolder(number)).readCertificate(), spool.currentView(of: certificate) != nil {
+                inventory.viewed += 1
+            }
+        }
+        inventory.unviewed = max(0, inventory.issued - inventory.viewed)
+        inventory.unviewedOverdue = try UnviewedCertificates.find(spool, afterSeconds: unviewedAfterSeconds, now: now)
         var earliestNext: Int?
         var oldest: (Int, Waiting)?
         for file in try PosixFS.list(spool.outbox) where file.hasSuffix(".json") && !file.hasPrefix(".") {
@@ -116,6 +132,11 @@ struct SpoolInventory: Codable, Sendable {
             bounced > 0 ? "(\(reasons); see `mailbatch show <number>`; fix with `mailbatch resend <number> --to … --address …`)" : "")
         if recipientProblems > 0 {
             out += row("recipients", recipientProblems, "(a Cc refused or bounced a delivered mail: see `mailbatch show <number>`)")
+        }
+        out += row("viewed", viewed, "(by the orderer; unviewed \(unviewed))")
+        for entry in unviewedOverdue {
+            out +=
+                "  not viewed: \(entry.contractNumber), mailed to \(entry.to.joined(separator: ", ")) at \(entry.sentAt); `mailbatch resend \(entry.contractNumber) --to orderer` sends it again\n"
         }
         if held > 0 { out += row("held", held, "(unreadable envelopes: read \(held == 1 ? "its" : "each") .error.txt in held/)") }
         if let oldest = oldestWaiting {

@@ -1,6 +1,8 @@
 /// Who a notification of a contract goes to; it names the message's files and its outbox entry.
 enum MessageRole: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
     case contractor, orderer
+    /// The short mail telling the contractor that the orderer viewed the certificate.
+    case viewNotice = "view_notice"
 
     var description: String { rawValue }
 

@@ -42,6 +42,16 @@ extension Viewer {
         switch outcome {
         case .valid(let certificate, _), .revoked(let certificate, _):
             let id = sessions.open(number: number, binding: Self.sessionBinding(certificate), now: time)
+            if certificate.state == .valid {
+                // The orderer's first view of this version: `show` prints it, a run may tell the contractor.
+                do {
+                    if try spool.recordFirstView(number: number, keyDigest: certificate.keyDigest, client: client, at: time) {
+                        logger.notice("first view by the orderer recorded", metadata: ["contract": "\(number)", "client": "\(client)"])
+                    }
+                } catch {
+                    logger.error("cannot record the orderer's view", metadata: ["contract": "\(number)", "error": "\(error.description)"])
+                }
+            }
             return redirect("/certificate", cookies: [cookie(Self.sessionCookie, id, maxAge: sessions.lifetimeSeconds)])
         case .mismatch:
             clients.recordFailure(client, number: number, now: time)

@@ -1,0 +1,42 @@
+import Foundation
+
+/// `[notify] contractor_on_view`: one short mail to the contractor when the orderer first views a
+/// certificate version, so nobody has to phone to ask whether the key notice arrived. A run queues
+/// it like any message (outbox, retries, bounces); the view is marked as told only after its mail is
+/// queued, and a notice already waiting in the outbox is not queued twice.
+struct ViewNotices {
+    let configuration: Configuration
+    let templates: TemplateLibrary
+    let now: @Sendable () -> Int
+
+    func queue(_ spool: Spool) throws -> Int {
+        var queued = 0
+        for number in try spool.viewedContracts() {
+            let folder = ContractFolder(path: spool.contractFolder(number))
+            guard let (certificate, _, _) = folder.readCertificate(), certificate.state == .valid,
+                let view = spool.currentView(of: certificate), view.notified != true,
+                !PosixFS.exists(spool.outboxFile(number: number, role: .viewNotice)),
+                let record = try? JSONDecoder().decode(ContractRecord.self, from: Data(PosixFS.read(folder.record)))
+            else { continue }
+            let facts = DocumentFacts(
+                certificate: certificate, record: record, issuedOn: JST.components(epochSeconds: view.at).date, key: "",
+                office: configuration.branches.office(record.branch) ?? configuration.branches.standard, viewerURL: configuration.viewerURL)
+            let epoch = now()
+            let mail = try MessageComposer(mail: configuration.mail, templates: templates).viewNoticeMessage(
+                facts, viewedAt: view.at, epochSeconds: epoch)
+            let file = "\(MessageRole.viewNotice)-\(Spool.viewVersion(certificate.keyDigest)).eml"
+            try spool.write(mail.rendered(), to: "\(folder.messages)/\(file)")
+            let envelope = Envelope(
+                messageID: mail.messageID, contractNumber: number, role: .viewNotice, mailFrom: configuration.mail.from.address,
+                recipients: mail.envelopeRecipients, messagePath: Spool.messagePath(number: number, file: file), queuedAt: epoch,
+                nextAttemptAt: epoch, attempts: [])
+            try spool.write(envelope.encoded(), to: spool.outboxFile(number: number, role: .viewNotice))
+            try spool.markViewNotified(number: number, keyDigest: certificate.keyDigest)
+            try? PosixFS.appendLine(
+                "\(JST.iso8601(epochSeconds: epoch)) the orderer first viewed the certificate at \(JST.iso8601(epochSeconds: view.at)) (\(view.client)); the contractor is told by mail",
+                to: folder.history)
+            queued += 1
+        }
+        return queued
+    }
+}

@@ -1,0 +1,33 @@
+/// Certificates whose key notice was e-mailed to the orderer but that the orderer has not viewed
+/// `afterSeconds` after that mail was sent: `status` lists them, the operator summary reports each
+/// once (README: A confirmed arrival).
+enum UnviewedCertificates {
+    struct Entry: Sendable, Codable, Equatable {
+        let contractNumber: String
+        /// When the orderer's mail of the current version was accepted.
+        let sentAt: String
+        let to: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case to
+            case contractNumber = "contract_number"
+            case sentAt = "sent_at"
+        }
+    }
+
+    static func find(_ spool: Spool, afterSeconds: Int, now: Int) throws(FileSystemError) -> [Entry] {
+        var out: [Entry] = []
+        for number in try PosixFS.list(spool.contracts).filter({ !$0.hasPrefix(".") }).sorted() {
+            let folder = ContractFolder(path: spool.contractFolder(number))
+            // `orderer.<epoch>.json`: the latest is the current version's sending.
+            let sent = ((try? PosixFS.list(folder.sent)) ?? []).filter { $0.hasPrefix("orderer.") }
+            guard let latest = sent.compactMap({ Int($0.split(separator: ".").dropFirst().first ?? "") }).max(), now - latest >= afterSeconds
+            else { continue }
+            guard let (certificate, _, _) = folder.readCertificate(), certificate.state == .valid, spool.currentView(of: certificate) == nil
+            else { continue }
+            let envelope = try? Envelope.decode(PosixFS.read("\(folder.sent)/orderer.\(latest).json"))
+            out.append(Entry(contractNumber: number, sentAt: JST.iso8601(epochSeconds: latest), to: envelope?.to ?? []))
+        }
+        return out
+    }
+}
