@@ -194,8 +194,17 @@ struct BatchRun: Sendable {
                     }
                 }
                 if let name { outcome = try processor.process(name) }
+            } catch let error as FileSystemError {
+                failure = .fileSystem(error)
+            } catch let error as ConfigurationError {
+                failure = .configuration(error)
             } catch {
-                failure = WorkerFailure(error)
+                // Anything else went wrong with this record alone: it is held, the run goes on.
+                do {
+                    if let name { outcome = try processor.hold(name, because: "\(error)") } else { failure = WorkerFailure(error) }
+                } catch {
+                    failure = WorkerFailure(error)
+                }
             }
             shared.withLock { s in
                 if let outcome, let name { batch.record(outcome, name, directory, &s.report) }

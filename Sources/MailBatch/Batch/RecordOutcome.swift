@@ -6,4 +6,7 @@ enum RecordOutcome: Sendable, Equatable {
     case paper(reason: String)
     case rejected(reason: String)
     case duplicate(contractNumber: String)
+    /// Building its certificate, documents or mails failed for this record: set aside in `held/`
+    /// with the error; nothing was issued, and the run went on with the others.
+    case held(reason: String)
 }

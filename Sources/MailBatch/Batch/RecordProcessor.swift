@@ -73,7 +73,7 @@ struct RecordProcessor: Sendable {
         } catch {
             switch error {
             case .fileSystem(let fs): throw fs
-            case .template(let message): throw ConfigurationError(message)
+            case .template(let message): return try hold(name, because: message)
             case .alreadyIssued:
                 // Another file with this number was committed by a parallel worker a moment ago.
                 return try handleExisting(name, record, normalized, folder, completeIfUnqueued: false)
@@ -109,6 +109,16 @@ struct RecordProcessor: Sendable {
 
     func enqueue(_ folder: ContractFolder) throws(FileSystemError) {
         try spool.enqueue(folder, now: now())
+    }
+
+    /// Issuing this record failed (its documents, its mails, its signature): it is set aside in `held/`
+    /// with the error, never deleted, and the run goes on with the others.
+    func hold(_ name: String, because reason: String) throws(FileSystemError) -> RecordOutcome {
+        let note =
+            "\(JST.iso8601(epochSeconds: now())) \(name) could not be issued: \(reason)\nNothing was issued or sent (no key exists for it). Fix the cause (a template in the [templates] folder, the signing key, or the record), then move the file back to incoming/.\n"
+        try setAside(name, in: spool.held, note: note, suffix: ".error.txt")
+        logger.error("held", metadata: ["file": "\(name)", "error": "\(reason)"])
+        return .held(reason: reason)
     }
 
     private func reject(_ name: String, _ rejection: RecordRejection) throws(FileSystemError) -> RecordOutcome {

@@ -5,6 +5,8 @@ struct RunReport: Sendable {
     var paper = 0
     var rejected = 0
     var duplicates = 0
+    /// Records set aside in `held/` because issuing them failed.
+    var held = 0
     var delivery = DeliveryTally()
     /// Returned mail taken up at the start of the run.
     var bounces = BounceIntake.Tally()
@@ -23,12 +25,13 @@ struct RunReport: Sendable {
         case .paper: paper += 1
         case .rejected: rejected += 1
         case .duplicate: duplicates += 1
+        case .held: held += 1
         }
     }
 
     var exitCode: Int32 {
         if stopIsConfiguration { return ExitCodes.usage }
-        if rejected > 0 || delivery.failed > 0 || delivery.held > 0 || bounces.bounced > 0 { return ExitCodes.attention }
+        if rejected > 0 || held > 0 || delivery.failed > 0 || delivery.held > 0 || bounces.bounced > 0 { return ExitCodes.attention }
         if stoppedBy != nil || delivery.deferred > 0 || delivery.serverUnreachable || notifyFailure != nil { return ExitCodes.temporary }
         return ExitCodes.success
     }
@@ -41,10 +44,11 @@ struct RunReport: Sendable {
             return "  \(padded)\(String(count).leftPadded(to: 5, with: " "))  \(place)\n"
         }
         var text =
-            "mailbatch run: \(issued + completed + paper + rejected + duplicates) record(s), \(delivery.sent + delivery.deferred + delivery.failed) delivery attempt(s)\n"
+            "mailbatch run: \(issued + completed + paper + rejected + duplicates + held) record(s), \(delivery.sent + delivery.deferred + delivery.failed) delivery attempt(s)\n"
         text += row("issued", issued + completed, spool.contracts + "/")
         text += row("paper (not electronic)", paper, spool.paper + "/")
         text += row("rejected", rejected, spool.rejected + "/")
+        if held > 0 { text += row("held (not issued)", held, spool.held + "/") }
         text += row("duplicate", duplicates, spool.duplicates + "/")
         text += row("mail sent", delivery.sent, spool.contracts + "/<no>/sent/")
         text += row("mail deferred", delivery.deferred, spool.outbox + "/")

@@ -8,6 +8,8 @@ struct AttentionItem: Sendable, Equatable {
         case recipient
         /// Mailed to the orderer and still not viewed.
         case unviewed
+        /// A record that could not be issued, or an envelope that could not be read, set aside in `held/`.
+        case held
     }
 
     let kind: Kind
@@ -56,6 +58,15 @@ struct AttentionItem: Sendable, Equatable {
                         kind: .failed, key: "failed:\(file):\(e.attempts.count)", subject: subject,
                         reason: "failed: \(e.attempts.last?.reply ?? "no attempt recorded")", command: "mailbatch show \(e.contractNumber)"))
             }
+        }
+        for note in ((try? PosixFS.list(spool.held)) ?? []).filter({ $0.hasSuffix(".error.txt") }).sorted() {
+            let file = String(note.dropLast(".error.txt".count))
+            let text = (try? PosixFS.read("\(spool.held)/\(note)")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            items.append(
+                AttentionItem(
+                    kind: .held, key: "held:\(file)", subject: "held/\(file)",
+                    reason: String(text.split(separator: "\n").prefix(2).joined(separator: " / ").prefix(600)),
+                    command: "cat \(spool.held)/\(note)"))
         }
         for note in try spool.recipientProblems() {
             let number = String(note.file.prefix { $0 != "." })

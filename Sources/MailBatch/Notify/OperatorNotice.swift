@@ -52,7 +52,7 @@ struct OperatorNotice: Sendable {
 
     func summary(_ items: [AttentionItem]) -> MailMessage {
         var counts: [String] = []
-        for kind in [AttentionItem.Kind.rejected, .failed, .bounced, .recipient, .stale, .unviewed] {
+        for kind in [AttentionItem.Kind.rejected, .held, .failed, .bounced, .recipient, .stale, .unviewed] {
             let n = items.filter { $0.kind == kind }.count
             if n > 0 { counts.append("\(Self.label(kind)) \(n)件") }
         }
@@ -79,6 +79,7 @@ struct OperatorNotice: Sendable {
         case .stale: "送信遅延（deferred）"
         case .recipient: "宛先の一部に届かず（Cc refused/bounced）"
         case .unviewed: "発注者が未閲覧（unviewed）"
+        case .held: "発行できず保留（held）"
         }
     }
 }
