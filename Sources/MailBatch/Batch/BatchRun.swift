@@ -140,7 +140,7 @@ struct BatchRun: Sendable {
 
     /// What a crashed run or command left: a key reissue swapped in but not queued, half-built folders.
     private func recover(_ spool: Spool) throws {
-        for number in spool.pendingReissues() { _ = try spool.finishReissue(number, now: now()) }
+        try ContractStore(spool: spool).finishPending(now: now())
         for temp in try PosixFS.list(spool.temp) { try PosixFS.removeTree("\(spool.temp)/\(temp)") }
     }
 

@@ -65,9 +65,9 @@ struct RecordProcessor: Sendable {
             return try handleExisting(name, record, normalized, folder, completeIfUnqueued: true)
         }
 
-        let issued: ContractFolder
         do {
-            issued = try issuer.builder.stages.measure("issue") { () throws(Issuer.Failure) in
+            // Committed and queued by ContractStore.
+            _ = try issuer.builder.stages.measure("issue") { () throws(Issuer.Failure) in
                 try issuer.issue(record, orderer: orderer, normalized: normalized, source: bytes)
             }
         } catch {
@@ -79,7 +79,6 @@ struct RecordProcessor: Sendable {
                 return try handleExisting(name, record, normalized, folder, completeIfUnqueued: false)
             }
         }
-        try enqueue(issued)
         try PosixFS.remove(path)
         try PosixFS.syncDirectory(spool.processing)
         return .issued(contractNumber: record.contractNumber, orderer: orderer.name)

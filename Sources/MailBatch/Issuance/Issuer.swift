@@ -1,8 +1,5 @@
-import Glibc
-
-/// Issues one eligible contract: a new key and its `IssueBundle`, written to a temp folder and renamed
-/// into `contracts/<保証契約番号>/` in one step (the commit point). Before that rename nothing of it
-/// exists; after it, everything does.
+/// Issues one eligible contract: a new key and its `IssueBundle`, committed as a new contract by
+/// `ContractStore` (one rename: before it nothing of it exists; after it, everything does).
 struct Issuer: Sendable {
     let spool: Spool
     let builder: IssueBuilder
@@ -22,6 +19,7 @@ struct Issuer: Sendable {
         }
     }
 
+    /// Builds the version (a new key) and hands it to `ContractStore`, which commits and queues it.
     func issue(_ record: ContractRecord, orderer: Orderer, normalized: [UInt8], source: [UInt8]) throws(Failure) -> ContractFolder {
         let epoch = now()
         let bundle: IssueBundle
@@ -31,35 +29,15 @@ struct Issuer: Sendable {
             throw .template(error.description)
         }
         let number = record.contractNumber
-        let temp = "\(spool.temp)/\(number).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
-        let built = ContractFolder(path: temp)
-        let final = ContractFolder(path: spool.contractFolder(number))
+        let files = bundle.files(
+            contractNumber: number, record: normalized, source: source, mailFrom: builder.configuration.mail.from.address, epoch: epoch)
         do {
-            try built.write(bundle, contractNumber: number, mailFrom: builder.configuration.mail.from.address, epoch: epoch)
-            try PosixFS.writeNew(normalized, to: built.record, sync: false)
-            try PosixFS.writeNew(source, to: built.source, sync: false)
-            let history = "\(JST.iso8601(epochSeconds: epoch)) issued by \(ProcessUser.name)\n"
-            try PosixFS.writeNew(Array(history.utf8), to: built.history, sync: false)
-            try built.makeDurable()
-            if PosixFS.exists(final.path) { throw Failure.alreadyIssued(number) }
-            // Another worker may have committed the same number since the check: rename(2) then
-            // fails on the non-empty folder, and this bundle (with its key) is dropped unseen.
-            if rename(temp, final.path) != 0 {
-                let code = errno
-                if code == ENOTEMPTY || code == EEXIST { throw Failure.alreadyIssued(number) }
-                throw FileSystemError("move \(temp) to", final.path, code: code)
-            }
-            try PosixFS.syncDirectory(spool.contracts)
-        } catch let error as FileSystemError {
-            try? PosixFS.removeTree(temp)
-            throw .fileSystem(error)
-        } catch let error as Failure {
-            try? PosixFS.removeTree(temp)
-            throw error
+            return try ContractStore(spool: spool).commit(files, number: number, history: "issued by \(ProcessUser.name)", as: .new, now: epoch).0
         } catch {
-            try? PosixFS.removeTree(temp)
-            throw .fileSystem(FileSystemError("issue", temp, code: EIO))
+            switch error {
+            case .alreadyIssued(let number): throw .alreadyIssued(number)
+            case .fileSystem(let fs): throw .fileSystem(fs)
+            }
         }
-        return final
     }
 }

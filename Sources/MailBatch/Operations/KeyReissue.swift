@@ -1,8 +1,7 @@
 import Foundation
 
-/// `reissue-key` and `revoke`. A reissue builds the whole contract folder anew (new key, key notice
-/// and mails, same 電子証書 facts) and swaps it in with one atomic exchange; a journal entry makes
-/// the next run finish the queueing if a crash comes between.
+/// `reissue-key` and `revoke`. A reissue builds a new version (new key, key notice and mails, same
+/// 電子証書 facts) that `ContractStore` commits in place of the old one.
 struct KeyReissue {
     let configuration: Configuration
     var now: @Sendable () -> Int = { WallClock.epochSeconds() }
@@ -30,32 +29,19 @@ struct KeyReissue {
         let epoch = now()
         let bundle = try builder.build(record, orderer: orderer, key: AuthenticationKey.generate(), epochSeconds: epoch, previous: certificate)
 
-        let temp = "\(spool.temp)/\(number).reissue.\(getpid())"
-        let built = ContractFolder(path: temp)
-        try? PosixFS.removeTree(temp)
-        try built.write(bundle, contractNumber: number, mailFrom: configuration.mail.from.address, epoch: epoch)
-        for file in [folder.record, folder.source] {
-            try PosixFS.writeNew(try PosixFS.read(file), to: "\(temp)/\(PosixFS.lastComponent(file))", sync: false)
+        let files = bundle.files(
+            contractNumber: number, record: try PosixFS.read(folder.record), source: try PosixFS.read(folder.source),
+            mailFrom: configuration.mail.from.address, epoch: epoch)
+        let dropped: [String]
+        do {
+            (_, dropped) = try ContractStore(spool: spool).commit(
+                files, number: number, history: "key reissued by \(ProcessUser.name); the previous key is revoked", as: .replacing, now: epoch)
+        } catch {
+            switch error {
+            case .fileSystem(let fs): throw fs
+            case .alreadyIssued: throw Failure(description: "contract \(number) changed during the reissue; try again")
+            }
         }
-        for file in try PosixFS.list(folder.sent) {
-            try PosixFS.writeNew(try PosixFS.read("\(folder.sent)/\(file)"), to: "\(built.sent)/\(file)", sync: false)
-        }
-        var history = (try? PosixFS.read(folder.history)) ?? []
-        history += Array("\(JST.iso8601(epochSeconds: epoch)) key reissued by \(ProcessUser.name); the previous key is revoked\n".utf8)
-        try PosixFS.writeNew(history, to: built.history, sync: false)
-        try built.makeDurable()
-
-        try spool.recordReissue(number)
-        try PosixFS.exchange(temp, folder.path)
-        try PosixFS.syncDirectory(spool.contracts)
-        try PosixFS.removeTree(temp)
-        return try finish(number)
-    }
-
-    /// After the swap: drop the old key's queued mails and queue the new ones (every `mailbatch run`
-    /// does the same for journal entries a crash left behind).
-    func finish(_ number: String) throws -> [String] {
-        let dropped = try spool.finishReissue(number, now: now())
         return dropped.map { "dropped outbox/\($0) (it carried the old key)" } + ["new key notice and mails queued; the next run sends them"]
     }
 

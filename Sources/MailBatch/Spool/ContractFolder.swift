@@ -16,3 +16,11 @@ struct ContractFolder: Sendable {
     func message(_ role: MessageRole) -> String { "\(messages)/\(role).eml" }
     func envelope(_ role: MessageRole) -> String { "\(messages)/\(role).json" }
 }
+
+extension ContractFolder {
+    /// Puts every file and folder written under this folder on disk, before the commit rename: one
+    /// syncfs(2) for the ~15 new files and 4 folders of a contract instead of an fsync for each.
+    func makeDurable() throws(FileSystemError) {
+        try PosixFS.syncFileSystem(path)
+    }
+}

@@ -1,0 +1,17 @@
+/// An `IssueBundle` in the spool's terms, for `ContractStore` to commit.
+extension IssueBundle {
+    func files(contractNumber number: String, record: [UInt8], source: [UInt8], mailFrom: String, epoch: Int) -> ContractFiles {
+        ContractFiles(
+            certificate: Array(certificateJSON.pretty.utf8), key: Array((key.grouped + "\n").utf8), record: record, source: source,
+            documents: documents.map { ($0.kind.fileName, $0.bytes) },
+            messages: messages.map { message in
+                ContractFiles.Message(
+                    role: message.role, eml: message.mail.rendered(),
+                    envelope: Envelope(
+                        messageID: message.mail.messageID, contractNumber: number, role: message.role, mailFrom: mailFrom,
+                        recipients: message.mail.envelopeRecipients, cc: message.mail.cc.isEmpty ? nil : message.mail.cc.map(\.address),
+                        messagePath: Spool.messagePath(number: number, file: "\(message.role).eml"), queuedAt: epoch, nextAttemptAt: epoch,
+                        attempts: []))
+            })
+    }
+}
