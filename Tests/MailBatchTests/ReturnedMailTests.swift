@@ -83,9 +83,9 @@ import Testing
 
     @Test func returnPathTokens() {
         let rp = ReturnPath(template: "bounces+{token}@bounces.example.jp")!
-        let token = ReturnPath.newToken(contractNumber: "R07-4621-000123", role: .orderer)
+        let token = ReturnPath.newToken(MessageKey(contract: "R07-4621-000123", role: .orderer))
         #expect(rp.token(in: "<" + rp.address(token: token) + ">") == token)
-        #expect(ReturnPath.parse(token: token)?.number == "R07-4621-000123")
+        #expect(ReturnPath.parse(token: token)?.contract == "R07-4621-000123")
         #expect(ReturnPath.parse(token: token)?.role == .orderer)
         #expect(ReturnPath.parse(token: "R07-4621-000123.orderer.xyz") == nil)
         #expect(rp.token(in: "someone@bounces.example.jp") == nil)

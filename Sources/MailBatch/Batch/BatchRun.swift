@@ -132,10 +132,26 @@ struct BatchRun: Sendable {
         try recover(spool)
         // The operator's files are checked on every run, idle or not, so a broken override shows at once.
         let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
-        guard !leftovers.isEmpty || !candidates.isEmpty else { return }
+        let waiting = WaitingRecords(spool: spool, waitDays: configuration.amendmentWaitDays, now: now)
+        defer { report.waiting = waiting.files().count }
+        guard !leftovers.isEmpty || !candidates.isEmpty || !waiting.files().isEmpty else { return }
         let processor = try makeProcessor(spool, directory)
         _ = ProcessUser.name  // getpwuid is not thread-safe: look the user up before the workers start
-        try process(leftovers: leftovers, candidates: candidates, intake: intake, processor: processor, directory: directory, &report)
+        if !leftovers.isEmpty || !candidates.isEmpty {
+            try process(leftovers: leftovers, candidates: candidates, intake: intake, processor: processor, directory: directory, &report)
+        }
+        // Changes that wait for one issued just now are taken up in the same run, a chain in order.
+        for _ in 0..<100 {
+            let sweep = try waiting.sweep()
+            report.rejected += sweep.expired
+            if sweep.ready.isEmpty { break }
+            for name in sweep.ready {
+                logger.info("taking up a waiting record", metadata: ["file": "\(name)"])
+                let outcome = try processor.process(name)
+                record(outcome, name, directory, &report)
+                report.waitingTakenUp += 1
+            }
+        }
     }
 
     /// What a crashed run or command left: a key reissue swapped in but not queued, half-built folders.

@@ -9,4 +9,10 @@ enum RecordOutcome: Sendable, Equatable {
     /// Building its certificate, documents or mails failed for this record: set aside in `held/`
     /// with the error; nothing was issued, and the run went on with the others.
     case held(reason: String)
+    /// A change (変更第N号) was issued as a new version.
+    case amended(contractNumber: String, amendment: Int)
+    /// The contract's certificate is now 解約.
+    case cancelled(contractNumber: String)
+    /// A change or cancellation whose predecessor is not issued yet: set aside in `waiting/`.
+    case waiting(reason: String)
 }

@@ -8,6 +8,9 @@ struct RecordProcessor: Sendable {
     let directory: OrdererDirectory
     let logger: Logger
     let now: @Sendable () -> Int
+    /// Changes and cancellations of one run are decided and committed one at a time (they are few),
+    /// so two workers never build the next version of the same contract from the same state.
+    var versionGate = VersionGate()
 
     /// Throws `FileSystemError` (the spool cannot be written) or `ConfigurationError` (a template is broken):
     /// both stop the run, and the file stays in `processing/` for the next one.
@@ -23,11 +26,19 @@ struct RecordProcessor: Sendable {
             return try reject(name, RecordRejection("\(kind), not a regular file; mailbatch reads only regular files and never follows links"))
         }
 
-        let record: ContractRecord
+        let incoming: IncomingRecord
         do {
-            record = try issuer.builder.stages.measure("validate") { () throws(RecordRejection) in try ContractValidator.validate(bytes) }
+            incoming = try issuer.builder.stages.measure("validate") { () throws(RecordRejection) in try ContractValidator.validateIncoming(bytes) }
         } catch {
             return try reject(name, error)
+        }
+        let record: ContractRecord
+        switch incoming {
+        case .cancellation(let cancellation):
+            return try versionGate.serially { () throws in try processCancellation(name, cancellation, source: bytes) }
+        case .contract(let read) where read.amendment != nil:
+            return try versionGate.serially { () throws in try processAmendment(name, read, source: bytes) }
+        case .contract(let read): record = read
         }
 
         if let reason = PaperRouting.reason(for: record) {
@@ -89,7 +100,9 @@ struct RecordProcessor: Sendable {
     private func handleExisting(
         _ name: String, _ record: ContractRecord, _ normalized: [UInt8], _ folder: ContractFolder, completeIfUnqueued: Bool
     ) throws -> RecordOutcome {
-        let existing = try? PosixFS.read(folder.record)
+        // After changes, the first issue's record is the one in versions/1/.
+        let first = folder.currentVersion > 1 ? folder.version(1) : folder
+        let existing = try? PosixFS.read(first.record)
         guard existing == normalized else {
             return try reject(
                 name,
@@ -120,20 +133,20 @@ struct RecordProcessor: Sendable {
         return .held(reason: reason)
     }
 
-    private func reject(_ name: String, _ rejection: RecordRejection) throws(FileSystemError) -> RecordOutcome {
+    func reject(_ name: String, _ rejection: RecordRejection) throws(FileSystemError) -> RecordOutcome {
         let note = SpoolNotes.rejection(file: name, issues: rejection.issues, at: JST.iso8601(epochSeconds: now()))
         try setAside(name, in: spool.rejected, note: note, suffix: ".error.txt")
         logger.warning("rejected", metadata: ["file": "\(name)", "reason": "\(rejection.issues.first?.description ?? "")"])
         return .rejected(reason: rejection.description)
     }
 
-    private func routeToPaper(_ name: String, reason: String) throws(FileSystemError) -> RecordOutcome {
+    func routeToPaper(_ name: String, reason: String) throws(FileSystemError) -> RecordOutcome {
         try setAside(name, in: spool.paper, note: SpoolNotes.paper(file: name, reason: reason, at: JST.iso8601(epochSeconds: now())), suffix: ".reason.txt")
         logger.info("paper", metadata: ["file": "\(name)", "reason": "\(reason)"])
         return .paper(reason: reason)
     }
 
-    private func markDuplicate(_ name: String, _ number: String) throws(FileSystemError) -> RecordOutcome {
+    func markDuplicate(_ name: String, _ number: String) throws(FileSystemError) -> RecordOutcome {
         let note = SpoolNotes.duplicate(file: name, contractNumber: number, at: JST.iso8601(epochSeconds: now()))
         try setAside(name, in: spool.duplicates, note: note, suffix: ".note.txt")
         logger.info("duplicate", metadata: ["file": "\(name)", "contract": "\(number)"])
@@ -142,7 +155,7 @@ struct RecordProcessor: Sendable {
 
     /// Moves a claimed file to the folder where an operator looks for it, with its note beside it:
     /// the note first, so a crash never leaves a file there without its reason.
-    private func setAside(_ name: String, in folder: String, note: String, suffix: String) throws(FileSystemError) {
+    func setAside(_ name: String, in folder: String, note: String, suffix: String) throws(FileSystemError) {
         let target = spool.freeName(name, in: folder)
         try spool.write(note, to: "\(folder)/\(target)\(suffix)")
         try PosixFS.move("\(spool.processing)/\(name)", to: "\(folder)/\(target)")

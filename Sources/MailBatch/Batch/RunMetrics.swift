@@ -25,6 +25,8 @@ struct RunMetrics {
             [
                 ("{outcome=\"issued\"}", "\(report.issued + report.completed)"), ("{outcome=\"paper\"}", "\(report.paper)"),
                 ("{outcome=\"rejected\"}", "\(report.rejected)"), ("{outcome=\"duplicate\"}", "\(report.duplicates)"),
+                ("{outcome=\"amended\"}", "\(report.amended)"), ("{outcome=\"cancelled\"}", "\(report.cancelled)"),
+                ("{outcome=\"held\"}", "\(report.held)"),
             ])
         if let inventory {
             metric(
@@ -33,6 +35,13 @@ struct RunMetrics {
                     ("{state=\"queued\"}", "\(inventory.queued)"), ("{state=\"deferred\"}", "\(inventory.deferred)"),
                     ("{state=\"sent\"}", "\(inventory.sent)"), ("{state=\"failed\"}", "\(inventory.failed)"),
                     ("{state=\"bounced\"}", "\(inventory.bounced)"),
+                ])
+            metric(
+                "mailbatch_contract_versions", "Changes issued, contracts cancelled, and records waiting for their predecessor, in the spool.",
+                "gauge",
+                [
+                    ("{kind=\"amendment\"}", "\(inventory.amendments)"), ("{kind=\"cancellation\"}", "\(inventory.cancelled)"),
+                    ("{kind=\"waiting\"}", "\(inventory.waiting.count)"),
                 ])
         }
         metric(

@@ -7,6 +7,11 @@ struct RunReport: Sendable {
     var duplicates = 0
     /// Records set aside in `held/` because issuing them failed.
     var held = 0
+    var amended = 0
+    var cancelled = 0
+    var waiting = 0
+    /// Waiting changes taken up this run, and those given up after `[amendments] wait_days`.
+    var waitingTakenUp = 0
     var delivery = DeliveryTally()
     /// Returned mail taken up at the start of the run.
     var bounces = BounceIntake.Tally()
@@ -26,6 +31,9 @@ struct RunReport: Sendable {
         case .rejected: rejected += 1
         case .duplicate: duplicates += 1
         case .held: held += 1
+        case .amended: amended += 1
+        case .cancelled: cancelled += 1
+        case .waiting: break  // counted from waiting/ at the end of the run
         }
     }
 
@@ -44,8 +52,11 @@ struct RunReport: Sendable {
             return "  \(padded)\(String(count).leftPadded(to: 5, with: " "))  \(place)\n"
         }
         var text =
-            "mailbatch run: \(issued + completed + paper + rejected + duplicates + held) record(s), \(delivery.sent + delivery.deferred + delivery.failed) delivery attempt(s)\n"
+            "mailbatch run: \(issued + completed + paper + rejected + duplicates + held + amended + cancelled + waiting) record(s), \(delivery.sent + delivery.deferred + delivery.failed) delivery attempt(s)\n"
         text += row("issued", issued + completed, spool.contracts + "/")
+        if amended > 0 { text += row("changed (変更)", amended, spool.contracts + "/<no>/versions/") }
+        if cancelled > 0 { text += row("cancelled (解約)", cancelled, spool.contracts + "/") }
+        if waiting > 0 { text += row("waiting", waiting, spool.waiting + "/ (see its .wait.txt)") }
         text += row("paper (not electronic)", paper, spool.paper + "/")
         text += row("rejected", rejected, spool.rejected + "/")
         if held > 0 { text += row("held (not issued)", held, spool.held + "/") }

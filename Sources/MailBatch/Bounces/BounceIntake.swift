@@ -134,7 +134,7 @@ struct BounceIntake: Sendable {
             try spool.write(e.encoded(), to: target.path)
             target = BounceMatcher.Target(path: target.path, envelope: e, place: target.place)
         }
-        let outbox = spool.outboxFile(number: e.contractNumber, role: e.role)
+        let outbox = spool.outboxFile(e.key)
         let due = now() + schedule.delay(afterDeferrals: e.returned?.count ?? 1)
         var line =
             "\(JST.iso8601(epochSeconds: now())) \(e.role) mail to \(address) came back for now: \(r.reason) \(r.status) \(r.diagnostic) (report \(report)); "
@@ -176,7 +176,7 @@ struct BounceIntake: Sendable {
             ? "the orderer's copy was delivered; fix the contractor's address: `mailbatch resend \(e.contractNumber) --to contractor --address …`, and for the orderer's mail `mailbatch resend \(e.contractNumber) --to orderer --cc …`"
             : "fix it with `mailbatch resend \(e.contractNumber) --to \(e.role) --cc …`"
         try spool.noteRecipientProblem(
-            number: e.contractNumber, role: e.role, recipient: address,
+            e.key, recipient: address,
             what: "\(e.role) mail: Cc \(address) bounced: \(r.reason) \(r.status) \(r.diagnostic); \(fix)")
         let line =
             "\(JST.iso8601(epochSeconds: now())) \(e.role) mail's Cc \(address) bounced: \(r.status) \(r.diagnostic) (report \(report)); \(fix)"

@@ -30,10 +30,10 @@ struct BounceMatcher {
         if let returnPath = settings?.returnPath,
             let (address, token) = mail.deliveredTo.lazy.compactMap({ a in returnPath.token(in: a).map { (a, $0) } }).first
         {
-            guard let (number, role) = ReturnPath.parse(token: token) else {
+            guard let key = ReturnPath.parse(token: token) else {
                 return .setAside("the token in \(address) is not one mailbatch makes")
             }
-            candidates = sendings(number, role).filter { $0.envelope.token == token }
+            candidates = sendings(key).filter { $0.envelope.token == token }
             if candidates.isEmpty { return .setAside("no message was sent with the return path \(address): forged, or for another system") }
         } else if settings?.returnPath != nil {
             // With a tokened return path a genuine report comes back to the token's address; one to the
@@ -43,8 +43,8 @@ struct BounceMatcher {
                 "the report was not addressed to a return-path token\(about): not applied, since anyone who received the mail could write one; if it is genuine, fix the address with `mailbatch resend`"
             )
         } else if let id = mail.originalMessageID {
-            guard let (number, role) = Self.parse(messageID: id) else { return .setAside("the returned Message-ID <\(id)> is not one of mailbatch's") }
-            candidates = sendings(number, role).filter { $0.envelope.messageID == id }
+            guard let key = MessageKey.parse(messageID: id) else { return .setAside("the returned Message-ID <\(id)> is not one of mailbatch's") }
+            candidates = sendings(key).filter { $0.envelope.messageID == id }
             if candidates.isEmpty { return .setAside("no message with Message-ID <\(id)> was sent") }
         } else {
             return .setAside("the report names neither a return-path token nor the Message-ID of the returned message")
@@ -65,40 +65,24 @@ struct BounceMatcher {
 
     /// Every place a sending of this contract's message may be after its 250: `sent/`, the outbox
     /// (a crash before the move), `failed/` (a bounce already applied). Oldest first.
-    private func sendings(_ number: String, _ role: MessageRole) -> [Target] {
-        guard let folder = spool.issuedContract(number) else { return [] }
+    private func sendings(_ key: MessageKey) -> [Target] {
+        guard let folder = spool.issuedContract(key.contract) else { return [] }
         var result: [Target] = []
-        let sent = ((try? PosixFS.list(folder.sent)) ?? []).filter { $0.hasPrefix("\(role).") }
-        for file in sent.sorted(by: { Self.epoch($0) < Self.epoch($1) }) {
+        let sent = ((try? PosixFS.list(folder.sent)) ?? []).filter(key.isSentFile)
+        for file in sent.sorted(by: { MessageKey.sentEpoch($0) < MessageKey.sentEpoch($1) }) {
             let path = "\(folder.sent)/\(file)"
             if let e = try? Envelope.decode(PosixFS.read(path)) { result.append(Target(path: path, envelope: e, place: .sent)) }
         }
-        let outbox = spool.outboxFile(number: number, role: role)
+        let outbox = spool.outboxFile(key)
         if let e = try? Envelope.decode(PosixFS.read(outbox)), e.attempts.last?.outcome == .sent {
             result.append(Target(path: outbox, envelope: e, place: .outbox))
         }
-        for file in (try? spool.queueEntries(in: spool.failed, of: number)) ?? [] {
+        for file in (try? spool.queueEntries(in: spool.failed, of: key.contract)) ?? [] {
             let path = "\(spool.failed)/\(file)"
-            if let e = try? Envelope.decode(PosixFS.read(path)), e.role == role, e.bounce != nil {
+            if let e = try? Envelope.decode(PosixFS.read(path)), e.key == key, e.bounce != nil {
                 result.insert(Target(path: path, envelope: e, place: .failed), at: 0)
             }
         }
         return result
-    }
-
-    /// `contractor.1700000000.json` → 1700000000 (the time it was recorded as sent).
-    private static func epoch(_ file: String) -> Int {
-        let parts = file.split(separator: ".")
-        return parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-    }
-
-    /// mailbatch's Message-IDs are `<contract>.<role>.<random>@<domain>`.
-    static func parse(messageID: String) -> (String, MessageRole)? {
-        guard let at = messageID.lastIndex(of: "@") else { return nil }
-        let parts = messageID[..<at].split(separator: ".")
-        guard parts.count == 3, let role = MessageRole(rawValue: String(parts[1])), ContractValidator.isValidContractNumber(String(parts[0])) else {
-            return nil
-        }
-        return (String(parts[0]), role)
     }
 }

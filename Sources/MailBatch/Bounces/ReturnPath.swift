@@ -27,18 +27,9 @@ struct ReturnPath: Sendable, Equatable {
         return token.isEmpty ? nil : String(token)
     }
 
-    /// A new token for one sending of a message: `<contract>.<role>.<16 random hex digits>`.
-    static func newToken(contractNumber: String, role: MessageRole) -> String {
-        let random = UInt64.random(in: 0...UInt64.max)
-        return "\(contractNumber).\(role).\(String(random, radix: 16).leftPadded(to: 16))"
-    }
+    /// A new token for one sending of a message: `<contract>.[v<N>.]<role>.<16 random hex digits>`.
+    static func newToken(_ key: MessageKey) -> String { key.unique() }
 
-    /// The contract number and role a token claims (not yet checked against the spool).
-    static func parse(token: String) -> (number: String, role: MessageRole)? {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[2].count == 16, parts[2].allSatisfy(\.isHexDigit),
-            let role = MessageRole(rawValue: String(parts[1])), ContractValidator.isValidContractNumber(String(parts[0]))
-        else { return nil }
-        return (String(parts[0]), role)
-    }
+    /// The message a token claims (not yet checked against the spool).
+    static func parse(token: String) -> MessageKey? { MessageKey.parse(unique: Substring(token)) }
 }

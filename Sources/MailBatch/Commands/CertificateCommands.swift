@@ -33,10 +33,20 @@ struct VerifyCommand: ParsableCommand {
         switch try Verification(spool: configuration.spool).verify(number: contractNumber!, key: typed) {
         case .valid(let certificate, let document):
             print(json ? document.pretty : CertificateText.describe(certificate), terminator: "")
+            if certificate.state == .cancelled {
+                throw CommandFailure(
+                    message: "this guarantee was cancelled (解約) from \(certificate.cancelledOn?.description ?? "?"): \(certificate.cancellationReason ?? "")",
+                    code: ExitCodes.attention)
+            }
         case .revoked(let certificate, let document):
             print(json ? document.pretty : CertificateText.describe(certificate), terminator: "")
             throw CommandFailure(
                 message: "this certificate was revoked on \(certificate.revokedAt ?? "?"): \(certificate.revocationReason ?? "")", code: ExitCodes.attention)
+        case .superseded(let old, let document, let current):
+            print(json ? document.pretty : CertificateText.describe(old), terminator: "")
+            throw CommandFailure(
+                message: "version \(old.currentVersion) of \(current.currentVersion): \(CertificateRows.supersededNotice(current))",
+                code: ExitCodes.attention)
         case .replacedKey(let when):
             throw CommandFailure(
                 message: "this key was replaced by a new one\(when.map { " on \($0)" } ?? ""); ask the contractor for the current key notice",
@@ -128,6 +138,7 @@ enum CertificateText {
         var out = "電子証書 \(c.contractNumber): \(c.state)（\(CertificateRows.stateName(c))）\n"
         for row in CertificateRows.rows(c).dropFirst() { out += "  \(row.label): \(row.lines.joined(separator: "、"))\n" }
         for event in CertificateRows.history(c) { out += "  \(event.label) \(event.lines.joined())\n" }
+        for change in c.changes ?? [] { out += "  変更内容 \(change.item): \(change.before) → \(change.after)\n" }
         return out
     }
 }

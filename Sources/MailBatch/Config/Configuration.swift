@@ -24,6 +24,8 @@ struct Configuration: Sendable {
     var notify: NotifySettings?
     /// `[metrics] textfile`: the Prometheus text file written after every run.
     var metricsTextfile: String?
+    /// `[amendments] wait_days`: how long a change or cancellation waits for its predecessor.
+    var amendmentWaitDays = 14
 }
 
 extension Configuration {

@@ -68,12 +68,19 @@ enum ConfigurationLoader {
             }
             try section.rejectUnknownKeys()
         }
+        var amendmentWaitDays = 14
+        if let section = try top.section("amendments") {
+            amendmentWaitDays = try section.int("wait_days", in: 1...365) ?? amendmentWaitDays
+            try section.rejectUnknownKeys()
+        }
         try top.rejectUnknownKeys()
 
-        return Configuration(
+        var configuration = Configuration(
             file: file, spool: Spool(root: spool), smtp: smtp, mail: MailSettings(from: from, suretyName: surety),
             delivery: delivery, templatesDirectory: templates, orderersFile: orderersFile, workers: workers, signingKeyFile: signingKeyFile,
             branches: branches, viewer: viewer, bounces: bounces, notify: notify, metricsTextfile: metricsTextfile)
+        configuration.amendmentWaitDays = amendmentWaitDays
+        return configuration
     }
 
     /// `[branch]` (required) and any `[branches."大分支店"]` tables, each with name, phone, hours.

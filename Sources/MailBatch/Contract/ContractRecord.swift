@@ -108,11 +108,29 @@ struct ContractRecord: Sendable, Hashable, Codable {
     let guarantee: Guarantee
     /// The office named in `[branches."…"]` that answers for this contract; the `[branch]` one when nil.
     var branch: String? = nil
+    /// Set when the record is a change (変更) of an issued contract: its complete new state plus this.
+    var amendment: Amendment? = nil
 
     enum CodingKeys: String, CodingKey {
         case contractNumber = "contract_number"
         case guaranteeType = "guarantee_type"
         case concludedOn = "concluded_on"
-        case schema, application, contractor, orderer, project, guarantee, branch
+        case schema, application, contractor, orderer, project, guarantee, branch, amendment
+    }
+
+    /// 変更第N号: what a change record adds to the contract's new state.
+    struct Amendment: Sendable, Hashable, Codable {
+        /// 1, 2, … consecutive per contract; the version it makes is `number + 1`.
+        let number: Int
+        /// The day the change was agreed.
+        let concludedOn: CivilDate
+        var reason: String? = nil
+        /// 追加保証料 in whole yen, 0 when none.
+        let premium: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case number, reason, premium
+            case concludedOn = "concluded_on"
+        }
     }
 }

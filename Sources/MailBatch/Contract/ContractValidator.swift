@@ -3,20 +3,46 @@ enum ContractValidator {
     static let maximumFileSize = 1 << 20
 
     static func validate(_ bytes: [UInt8]) throws(RecordRejection) -> ContractRecord {
-        guard bytes.count <= maximumFileSize else {
-            throw RecordRejection("the file is \(bytes.count) bytes; at most \(maximumFileSize) bytes (1 MiB) are accepted")
-        }
-        if let problem = TextEncodingCheck.problem(in: bytes) { throw RecordRejection(problem) }
-        let json: JSONValue
-        do {
-            json = try StrictJSONParser.parse(bytes)
-        } catch {
-            throw RecordRejection("not valid JSON: \(error.description)")
-        }
+        let json = try parse(bytes)
         var reader = FieldReader()
         let record = read(json, &reader)
         guard reader.issues.isEmpty, let record else { throw RecordRejection(reader.issues) }
         return record
+    }
+
+    /// A file from `incoming/`: a cancellation when its schema says so, else a contract record.
+    static func validateIncoming(_ bytes: [UInt8]) throws(RecordRejection) -> IncomingRecord {
+        let json = try parse(bytes)
+        var reader = FieldReader()
+        if case .object(let top) = json, case .string(Cancellation.schema) = top["schema"] ?? .null {
+            let cancellation = readCancellation(top, &reader)
+            guard reader.issues.isEmpty, let cancellation else { throw RecordRejection(reader.issues) }
+            return .cancellation(cancellation)
+        }
+        let record = read(json, &reader)
+        guard reader.issues.isEmpty, let record else { throw RecordRejection(reader.issues) }
+        return .contract(record)
+    }
+
+    private static func parse(_ bytes: [UInt8]) throws(RecordRejection) -> JSONValue {
+        guard bytes.count <= maximumFileSize else {
+            throw RecordRejection("the file is \(bytes.count) bytes; at most \(maximumFileSize) bytes (1 MiB) are accepted")
+        }
+        if let problem = TextEncodingCheck.problem(in: bytes) { throw RecordRejection(problem) }
+        do {
+            return try StrictJSONParser.parse(bytes)
+        } catch {
+            throw RecordRejection("not valid JSON: \(error.description)")
+        }
+    }
+
+    private static func readCancellation(_ top: [String: JSONValue], _ r: inout FieldReader) -> Cancellation? {
+        guard r.object(.object(top), at: "$", allowed: ["schema", "contract_number", "concluded_on", "reason"]) != nil else { return nil }
+        let number = contractNumber(top, &r)
+        let concluded = r.date(top, "concluded_on", at: "$")
+        let reason = r.optionalString(top, "reason", at: "$", maxLength: 200)
+        guard let number, let concluded else { return nil }
+        return Cancellation(contractNumber: number, concludedOn: concluded, reason: reason)
     }
 
     private static func read(_ json: JSONValue, _ r: inout FieldReader) -> ContractRecord? {
@@ -26,7 +52,7 @@ enum ContractValidator {
                 json, at: root,
                 allowed: [
                     "schema", "contract_number", "guarantee_type", "concluded_on", "application", "contractor", "orderer", "project", "guarantee",
-                    "branch",
+                    "branch", "amendment",
                 ])
         else { return nil }
 
@@ -42,6 +68,7 @@ enum ContractValidator {
         let project = project(top, &r)
         let guarantee = guarantee(top, &r)
         let branch = r.optionalString(top, "branch", at: root, maxLength: 64)
+        let amendment = top["amendment"] == nil ? nil : Self.amendment(top, &r)
 
         if let project, let guarantee, guarantee.amount > project.contractAmount {
             r.fail("$.guarantee.amount", "the guarantee amount (\(guarantee.amount)) exceeds the contract amount (\(project.contractAmount))")
@@ -49,12 +76,14 @@ enum ContractValidator {
         if let concluded, let paid = guarantee?.premiumPaidOn, paid > concluded {
             r.fail("$.guarantee.premium_paid_on", "the premium is paid on or before the guarantee is concluded; \(paid) is after concluded_on \(concluded)")
         }
-        guard let number, let type, let concluded, let application, let contractor, let orderer, let project, let guarantee else {
+        guard let number, let type, let concluded, let application, let contractor, let orderer, let project, let guarantee,
+            top["amendment"] == nil || amendment != nil
+        else {
             return nil
         }
         return ContractRecord(
             contractNumber: number, guaranteeType: type, concludedOn: concluded, application: application,
-            contractor: contractor, orderer: orderer, project: project, guarantee: guarantee, branch: branch)
+            contractor: contractor, orderer: orderer, project: project, guarantee: guarantee, branch: branch, amendment: amendment)
     }
 
     /// 4 to 32 of `A-Z a-z 0-9 -`: it names a folder in the spool, so nothing else may pass; and never
@@ -150,6 +179,23 @@ enum ContractValidator {
         return .init(
             name: name, location: location, category: category, publicNoticeOn: notice, contractOn: contractOn,
             period: period, contractAmount: amount, ordererRef: ordererRef)
+    }
+
+    /// `amendment`: number 1–99, the day the change was agreed, an optional reason, the additional premium (0 or more).
+    private static func amendment(_ top: [String: JSONValue], _ r: inout FieldReader) -> ContractRecord.Amendment? {
+        let path = "$.amendment"
+        guard let fields = r.object(top["amendment"], at: path, allowed: ["number", "concluded_on", "reason", "premium"]) else { return nil }
+        var number: Int?
+        if case .number(let literal) = fields["number"] ?? .null, let n = Int(literal), (1...99).contains(n) {
+            number = n
+        } else {
+            r.fail("\(path).number", "the change's number, a whole number from 1 to 99 (変更第1号 is 1), is missing or not such a number")
+        }
+        let concluded = r.date(fields, "concluded_on", at: path)
+        let reason = r.optionalString(fields, "reason", at: path, maxLength: 200)
+        let premium = r.yen(fields, "premium", at: path, allowZero: true)
+        guard let number, let concluded, let premium else { return nil }
+        return .init(number: number, concludedOn: concluded, reason: reason, premium: premium)
     }
 
     private static func guarantee(_ top: [String: JSONValue], _ r: inout FieldReader) -> ContractRecord.Guarantee? {

@@ -93,7 +93,7 @@ struct FieldReader {
     }
 
     /// Whole yen, above 0 and below 10^12.
-    mutating func yen(_ members: [String: JSONValue], _ key: String, at path: String) -> Int64? {
+    mutating func yen(_ members: [String: JSONValue], _ key: String, at path: String, allowZero: Bool = false) -> Int64? {
         let here = "\(path).\(key)"
         guard let value = members[key], value != .null else {
             fail(here, "a required amount in whole yen is missing")
@@ -107,7 +107,7 @@ struct FieldReader {
             fail(here, "\(literal.prefix(40)) is not a whole number of yen (no fractions or exponents)")
             return nil
         }
-        guard let amount = Int64(literal), amount > 0, amount < 1_000_000_000_000 else {
+        guard let amount = Int64(literal), amount > 0 || (allowZero && amount == 0), amount < 1_000_000_000_000 else {
             fail(here, "\(literal.prefix(40)) is out of range; expected whole yen above 0 and below 1,000,000,000,000")
             return nil
         }

@@ -131,7 +131,7 @@ final class OutboxWorker {
         }
         if let returnPath, envelope.token == nil {
             // A new token for this sending, on disk before the first byte goes out, so a bounce of it is recognised.
-            let token = ReturnPath.newToken(contractNumber: envelope.contractNumber, role: envelope.role)
+            let token = ReturnPath.newToken(envelope.key)
             envelope.token = token
             envelope.mailFrom = returnPath.address(token: token)
             try spool.write(envelope.encoded(), to: path)
@@ -225,7 +225,7 @@ final class OutboxWorker {
             ? "the orderer's copy was delivered; fix the contractor's address (`mailbatch resend \(envelope.contractNumber) --to contractor --address …`, and `--to orderer --cc …` for the orderer's mail)"
             : "fix the address with `mailbatch resend \(envelope.contractNumber) --to \(envelope.role) --address …`"
         try spool.noteRecipientProblem(
-            number: envelope.contractNumber, role: envelope.role, recipient: refusal.recipient,
+            envelope.key, recipient: refusal.recipient,
             what: "\(envelope.role) mail: \(as_)\(refusal.recipient) refused: \(refusal.reply); \(fix)")
         try? PosixFS.appendLine(
             "\(JST.iso8601(epochSeconds: now())) \(envelope.role) mail refused by the server for \(as_)\(refusal.recipient): \(refusal.reply)",
@@ -262,7 +262,7 @@ final class OutboxWorker {
 
     private func finishSent(_ envelope: Envelope, from path: String) throws(FileSystemError) {
         let folder = ContractFolder(path: spool.contractFolder(envelope.contractNumber))
-        let target = spool.freeName("\(envelope.role).\(now()).json", in: folder.sent)
+        let target = spool.freeName(envelope.key.sentName(epoch: now()), in: folder.sent)
         try PosixFS.move(path, to: "\(folder.sent)/\(target)")
         try PosixFS.syncDirectory(folder.sent)
         try PosixFS.syncDirectory(spool.outbox)

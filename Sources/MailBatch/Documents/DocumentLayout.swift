@@ -19,6 +19,9 @@ struct DocumentLayout {
 
     let canvas: PDFCanvas
     var y = margin
+    /// Space above and below a table cell's text: less on a changed certificate, so that the 変更内容
+    /// fits on its one page with everything else.
+    var cellPadding = 6.0
 
     init(canvas: PDFCanvas) { self.canvas = canvas }
 
@@ -30,9 +33,11 @@ struct DocumentLayout {
         y += laid.height + 20
     }
 
-    mutating func paragraph(_ text: String, style: PDFCanvas.Style = body, indent: Double = 0, after: Double = 8) {
+    /// - Parameter keepWithNext: room the block needs below it on the same page (a heading keeps its
+    ///   first lines with it).
+    mutating func paragraph(_ text: String, style: PDFCanvas.Style = body, indent: Double = 0, after: Double = 8, keepWithNext: Double = 0) {
         let laid = canvas.block(text, width: Self.contentWidth - indent, style: style)
-        breakPageIfNeeded(laid.height)
+        breakPageIfNeeded(laid.height + keepWithNext)
         canvas.draw(laid, x: Self.margin + indent, y: y)
         y += laid.height + after
     }
@@ -50,7 +55,7 @@ struct DocumentLayout {
 
     /// A ruled table of label and value rows; a row that does not fit moves to a new page.
     mutating func table(_ rows: [(String, String, Bool)], labelWidth: Double = 140) {
-        let padding = 6.0
+        let padding = cellPadding
         let valueWidth = Self.contentWidth - labelWidth
         for (label, value, emphasis) in rows {
             let valueStyle = emphasis ? Self.emphasis : Self.body
@@ -64,6 +69,28 @@ struct DocumentLayout {
             canvas.draw(valueBlock, x: Self.margin + labelWidth + padding, y: y + (height - valueBlock.height) / 2)
             y += height
         }
+        y += 12
+    }
+
+    /// The 変更内容 table: 項目, 変更前, 変更後, with a shaded header row; a row that does not fit moves to a new page.
+    mutating func changeTable(_ rows: [(String, String, String)], itemWidth: Double = 120) {
+        let padding = cellPadding
+        let valueWidth = (Self.contentWidth - itemWidth) / 2
+        let widths = [itemWidth, valueWidth, valueWidth]
+        func drawRow(_ cells: [String], header: Bool) {
+            let blocks = zip(cells, widths).map { canvas.block($0, width: $1 - 2 * padding, style: header || $1 == itemWidth ? Self.label : Self.body) }
+            let height = max(blocks.map(\.height).max() ?? 0, 12) + 2 * padding
+            breakPageIfNeeded(height)
+            var x = Self.margin
+            for (index, (block, width)) in zip(blocks, widths).enumerated() {
+                canvas.rectangle(x: x, y: y, width: width, height: height, fillGray: header || index == 0 ? 0.93 : nil)
+                canvas.draw(block, x: x + padding, y: y + (height - block.height) / 2)
+                x += width
+            }
+            y += height
+        }
+        drawRow(["項目", "変更前", "変更後"], header: true)
+        for row in rows { drawRow([row.0, row.1, row.2], header: false) }
         y += 12
     }
 

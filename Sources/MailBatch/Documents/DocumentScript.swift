@@ -7,6 +7,9 @@
 ///     field: 保証契約者 | 株式会社…
 ///     space: 12                      cut: お客様控え                   page:
 ///     notice: a boxed note that survives printing (この書面は電子証書の内容を印刷したものです)
+///     compact:                      (tables with less space in their cells, for a page that holds more)
+///     change: 保証金額    before: 金1,000,000円    after: 金1,500,000円   (a row of the 変更内容 table;
+///                                                                     three lines, so no value can split it)
 ///
 /// Blank lines are ignored; a literal `\n` in a directive's text is a line break.
 enum DocumentBlock: Equatable, Sendable {
@@ -25,6 +28,10 @@ enum DocumentBlock: Equatable, Sendable {
     case cut(String)
     case notice(String)
     case pageBreak
+    /// Tables of this document leave less space in their cells.
+    case compact
+    /// A row of a change's 項目 / 変更前 / 変更後 table.
+    case change(item: String, before: String, after: String)
 
     struct ParseError: Error, CustomStringConvertible {
         let line: Int
@@ -54,7 +61,12 @@ enum DocumentBlock: Equatable, Sendable {
             case "cut": blocks.append(.cut(text))
             case "notice": blocks.append(.notice(text))
             case "page": blocks.append(.pageBreak)
+            case "compact": blocks.append(.compact)
             case "space": blocks.append(.space(Double(text) ?? 8))
+            case "change": blocks.append(.change(item: text, before: "", after: ""))
+            case "before", "after":
+                guard case .change(let item, let before, let after)? = blocks.last else { throw ParseError(line: number + 1, text: String(line)) }
+                blocks[blocks.count - 1] = directive == "before" ? .change(item: item, before: text, after: after) : .change(item: item, before: before, after: text)
             case "field":
                 let parts = text.components(separatedBy: " | ")
                 blocks.append(.field(label: parts[0], value: parts.dropFirst().joined(separator: " | ")))

@@ -9,6 +9,45 @@ struct Certificate: Sendable, Codable, Equatable {
     /// Whether the certificate stands; `revoke` ends it for good.
     enum State: String, Sendable, Codable {
         case valid, revoked
+        /// 解約: ended on the contractor's request with the orderer's consent (a last, signed version).
+        case cancelled
+    }
+
+    /// 変更第N号 as the certificate states it (the additional premium is not on it).
+    struct Amendment: Sendable, Codable, Equatable {
+        let number: Int
+        let concludedOn: CivilDate
+        var reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case number, reason
+            case concludedOn = "concluded_on"
+        }
+    }
+
+    /// One row of a change's 変更内容: the item as the certificate labels it, before and after.
+    struct Change: Sendable, Codable, Equatable {
+        /// The record's field, e.g. `guarantee.amount`.
+        let field: String
+        let item: String
+        let before: String
+        let after: String
+    }
+
+    /// An earlier version, as the current one lists it: enough to show the 変更履歴 and to tie an
+    /// earlier version's data file to this one by its signature.
+    struct Version: Sendable, Codable, Equatable {
+        let version: Int
+        let issuedAt: String
+        var amendment: Amendment?
+        var changes: [Change]?
+        /// The short fingerprint of that version's signature, when it was signed.
+        var fingerprint: String?
+
+        enum CodingKeys: String, CodingKey {
+            case version, amendment, changes, fingerprint
+            case issuedAt = "issued_at"
+        }
     }
 
     struct Obligee: Sendable, Codable, Equatable {
@@ -52,7 +91,7 @@ struct Certificate: Sendable, Codable, Equatable {
     let guaranteeType: ContractRecord.GuaranteeType
     let guaranteeTypeName: String
     let concludedOn: CivilDate
-    let issuedAt: String
+    var issuedAt: String
     let surety: String
     let obligee: Obligee
     let principal: Principal
@@ -65,6 +104,18 @@ struct Certificate: Sendable, Codable, Equatable {
     var keyReissuedAt: String?
     var revokedAt: String?
     var revocationReason: String?
+    /// 1 for the first issue (absent in certificates issued before versions existed), N+1 for 変更第N号.
+    var version: Int?
+    var amendment: Amendment?
+    /// What this version changed against the one before it.
+    var changes: [Change]?
+    /// The earlier versions, oldest first.
+    var versions: [Version]?
+    var cancelledOn: CivilDate?
+    var cancellationReason: String?
+    var cancelledAt: String?
+
+    var currentVersion: Int { version ?? 1 }
 
     enum CodingKeys: String, CodingKey {
         case schema, surety, obligee, principal, project, guarantee, state
@@ -78,6 +129,10 @@ struct Certificate: Sendable, Codable, Equatable {
         case keyReissuedAt = "key_reissued_at"
         case revokedAt = "revoked_at"
         case revocationReason = "revocation_reason"
+        case version, amendment, changes, versions
+        case cancelledOn = "cancelled_on"
+        case cancellationReason = "cancellation_reason"
+        case cancelledAt = "cancelled_at"
     }
 
     init(record: ContractRecord, ordererTitle: String, surety: String, issuedAt: String, keyDigest: String) {
@@ -98,6 +153,13 @@ struct Certificate: Sendable, Codable, Equatable {
         guarantee = Guarantee(amount: record.guarantee.amount, period: record.guarantee.period)
         self.keyDigest = keyDigest
         state = .valid
+    }
+}
+
+extension Certificate {
+    /// The versions a successor lists: this one's earlier versions, then this one.
+    func listedVersions(fingerprint: String?) -> [Version] {
+        (versions ?? []) + [Version(version: currentVersion, issuedAt: issuedAt, amendment: amendment, changes: changes, fingerprint: fingerprint)]
     }
 }
 

@@ -5,14 +5,16 @@ struct DocumentFacts: Sendable {
     let issuedOn: CivilDate
     /// The key as printed on the key notice; mail templates never receive it.
     let key: String
-    let premium: Premium
+    var premium: Premium
     let channel: ContractRecord.Channel
     /// The short fingerprint of the certificate's signature, when it is signed.
     var fingerprint: String?
     /// Where the contractor's mail goes (the certificate itself holds no e-mail address).
     let contractorEmail: String
     /// The day the premium was received, as the receipt states it.
-    let premiumPaidOn: CivilDate
+    var premiumPaidOn: CivilDate
+    /// Changes the mail names that the certificate does not hold (the contractor's e-mail address).
+    var mailOnlyChanges: [Certificate.Change] = []
     /// The office that answers questions about this contract.
     let office: BranchOffice
     /// The orderer's viewer, when the configuration names one.
@@ -45,6 +47,22 @@ struct DocumentFacts: Sendable {
         }
         if let person = contractorContact.person { out["contractor_contact_person"] = person }
         if let phone = contractorContact.phone { out["contractor_phone"] = phone }
+        if let a = certificate.amendment {
+            out["is_amendment"] = true
+            out["amendment_number"] = a.number
+            out["amendment_name"] = "変更第\(a.number)号"
+            out["amendment_label"] = "（変更第\(a.number)号）"
+            out["amendment_on"] = JapaneseFormat.wareki(a.concludedOn)
+            if let reason = a.reason { out["amendment_reason"] = reason }
+            out["changes"] = (certificate.changes ?? []).map { ["item": $0.item, "before": $0.before, "after": $0.after] }
+            let all = (certificate.changes ?? []) + mailOnlyChanges
+            out["mail_changes"] = all.map { ["item": $0.item, "before": $0.before, "after": $0.after] }
+        }
+        if certificate.state == .cancelled, let on = certificate.cancelledOn {
+            out["is_cancelled"] = true
+            out["cancelled_on"] = JapaneseFormat.wareki(on)
+            if let reason = certificate.cancellationReason { out["cancellation_reason"] = reason }
+        }
         return out
     }
 
@@ -86,7 +104,7 @@ struct DocumentFacts: Sendable {
             "premium_total": JapaneseFormat.yen(premium.total),
             "has_discount": premium.discount > 0,
             "channel_name": channel == .eNet ? "e-Net保証" : "窓口",
-            "receipt_number": c.contractNumber,
+            "receipt_number": c.amendment.map { "\(c.contractNumber)-変\($0.number)" } ?? c.contractNumber,
             "premium_paid_on": JapaneseFormat.wareki(premiumPaidOn),
             "office_name": office.name,
             "office_phone": office.phone,
@@ -104,6 +122,9 @@ struct DocumentFacts: Sendable {
         }
         out["key"] = key
         if let fingerprint { out["fingerprint"] = fingerprint }
+        // The 変更内容 rows, escaped like the rest; a period breaks after 「から」 to fit its column.
+        let cell = { (text: String) in DocumentBlock.escape(text).replacingOccurrences(of: " から ", with: " から\\n") }
+        out["changes"] = (certificate.changes ?? []).map { ["item": DocumentBlock.escape($0.item), "before": cell($0.before), "after": cell($0.after)] }
         return out
     }
 }

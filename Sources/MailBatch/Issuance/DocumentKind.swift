@@ -9,12 +9,14 @@ enum DocumentKind: String, CaseIterable, Sendable {
     var fileName: String { "\(rawValue).pdf" }
 
     func title(for certificate: Certificate) -> String {
-        switch self {
-        case .keyNotice: "電子証書閲覧用「認証キー」等のお知らせ"
-        case .certificate: "\(certificate.guaranteeTypeName)証書"
-        case .premiumStatement: "保証料計算書"
-        case .receipt: "保証料領収書"
-        }
+        let base =
+            switch self {
+            case .keyNotice: "電子証書閲覧用「認証キー」等のお知らせ"
+            case .certificate: "\(certificate.guaranteeTypeName)証書"
+            case .premiumStatement: "保証料計算書"
+            case .receipt: "保証料領収書"
+            }
+        return base + (certificate.amendment.map { "（変更第\($0.number)号）" } ?? "")
     }
 
     /// The Japanese attachment name, e.g. `保証証書_R07-4621-000123.pdf`.
@@ -26,6 +28,6 @@ enum DocumentKind: String, CaseIterable, Sendable {
             case .premiumStatement: "保証料計算書"
             case .receipt: "保証料領収書"
             }
-        return "\(stem)_\(certificate.contractNumber).pdf"
+        return "\(stem)_\(certificate.contractNumber)\(certificate.amendment.map { "_変更第\($0.number)号" } ?? "").pdf"
     }
 }

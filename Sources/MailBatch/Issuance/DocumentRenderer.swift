@@ -45,14 +45,24 @@ struct DocumentRenderer {
             throw Failure(description: "\(kind.template).mustache: \(error)")
         }
         var layout = DocumentLayout(canvas: canvas)
+
         var rows: [(String, String, Bool)] = []
+        var changes: [(String, String, String)] = []
         func flushRows() {
             if !rows.isEmpty { layout.table(rows) }
+            if !changes.isEmpty { layout.changeTable(changes) }
             rows.removeAll()
+            changes.removeAll()
         }
         for block in blocks {
             if case .row(let label, let value, let emphasis) = block {
+                if !changes.isEmpty { flushRows() }
                 rows.append((label, value, emphasis))
+                continue
+            }
+            if case .change(let item, let before, let after) = block {
+                if !rows.isEmpty { flushRows() }
+                changes.append((item, before, after))
                 continue
             }
             flushRows()
@@ -60,7 +70,7 @@ struct DocumentRenderer {
             case .title(let text): layout.title(text)
             case .right(let text): layout.paragraph(text, style: DocumentLayout.rightAligned, after: 2)
             case .addressee(let text): layout.paragraph(text, style: DocumentLayout.addressee, after: 8)
-            case .heading(let text): layout.paragraph(text, style: DocumentLayout.heading2, after: 6)
+            case .heading(let text): layout.paragraph(text, style: DocumentLayout.heading2, after: 6, keepWithNext: 64)
             case .center(let text): layout.paragraph(text, style: DocumentLayout.centered, after: 8)
             case .paragraph(let text): layout.paragraph(text)
             case .small(let text): layout.paragraph(text, style: DocumentLayout.small, after: 3)
@@ -70,7 +80,8 @@ struct DocumentRenderer {
             case .notice(let text): layout.noticeBox(text)
             case .pageBreak: layout.pageBreak()
             case .field(let label, let value): layout.field(label, value)
-            case .row: break
+            case .compact: layout.cellPadding = 2
+            case .row, .change: break
             }
         }
         flushRows()

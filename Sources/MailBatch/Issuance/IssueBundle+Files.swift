@@ -5,13 +5,14 @@ extension IssueBundle {
             certificate: Array(certificateJSON.pretty.utf8), key: Array((key.grouped + "\n").utf8), record: record, source: source,
             documents: documents.map { ($0.kind.fileName, $0.bytes) },
             messages: messages.map { message in
-                ContractFiles.Message(
-                    role: message.role, eml: message.mail.rendered(),
+                let key = MessageKey(contract: number, version: certificate.currentVersion, role: message.role)
+                return ContractFiles.Message(
+                    key: key, eml: message.mail.rendered(),
                     envelope: Envelope(
-                        messageID: message.mail.messageID, contractNumber: number, role: message.role, mailFrom: mailFrom,
+                        messageID: message.mail.messageID, contractNumber: number, role: message.role,
+                        version: key.version == 1 ? nil : key.version, mailFrom: mailFrom,
                         recipients: message.mail.envelopeRecipients, cc: message.mail.cc.isEmpty ? nil : message.mail.cc.map(\.address),
-                        messagePath: Spool.messagePath(number: number, file: "\(message.role).eml"), queuedAt: epoch, nextAttemptAt: epoch,
-                        attempts: []))
+                        messagePath: key.messagePath, queuedAt: epoch, nextAttemptAt: epoch, attempts: []))
             })
     }
 }

@@ -35,11 +35,21 @@ struct IssueBuilder: Sendable {
         record.orderer.title ?? orderer.title
     }
 
+    /// A change (変更) of an issued version: what it changes and the version it follows.
+    struct Change {
+        let previous: Certificate
+        /// The short fingerprint of the previous version's signature, listed in the new one.
+        let previousFingerprint: String?
+        let changes: [Certificate.Change]
+        let mailOnly: [Certificate.Change]
+    }
+
     /// Builds everything for a contract. With `previous` (a key reissue) the certificate keeps its
-    /// first issue time and lists the replaced key's digest as revoked.
+    /// first issue time and lists the replaced key's digest as revoked. With `change` it is the next
+    /// version: a new key, the 変更内容, the earlier versions listed, and the additional premium's papers.
     func build(
         _ record: ContractRecord, orderer: Orderer, key: AuthenticationKey, epochSeconds: Int, sample: Bool = false,
-        previous: Certificate? = nil
+        previous: Certificate? = nil, change: Change? = nil
     ) throws(Failure) -> IssueBundle {
         guard let title = Self.ordererTitle(record, orderer) else {
             throw Failure(description: "no addressee title for \(orderer.name): give orderer.title in the record")
@@ -53,6 +63,13 @@ struct IssueBuilder: Sendable {
             certificate.revokedKeyDigests = (previous.revokedKeyDigests ?? []) + [previous.keyDigest]
             certificate.keyReissuedAt = JST.iso8601(epochSeconds: epochSeconds)
         }
+        if let change, let amendment = record.amendment {
+            certificate.version = change.previous.currentVersion + 1
+            certificate.amendment = .init(number: amendment.number, concludedOn: amendment.concludedOn, reason: amendment.reason)
+            certificate.changes = change.changes
+            certificate.versions = change.previous.listedVersions(fingerprint: change.previousFingerprint)
+            certificate.revokedKeyDigests = change.previous.revokedKeyDigests
+        }
         let certificateJSON: JSONValue
         do {
             certificateJSON = try stages.measure("sign") { () throws in try CertificateSigner.document(certificate, signedBy: signer) }
@@ -63,11 +80,19 @@ struct IssueBuilder: Sendable {
             certificate: certificate, record: record, issuedOn: JST.components(epochSeconds: epochSeconds).date, key: key.grouped,
             office: configuration.branches.office(record.branch) ?? configuration.branches.standard, viewerURL: configuration.viewerURL)
         facts.fingerprint = CertificateSignature.fingerprint(of: certificateJSON)
+        var kinds = DocumentKind.allCases
+        if let amendment = record.amendment, change != nil {
+            // The change's own papers: the additional premium's, when there is one.
+            facts.premium = Premium(base: amendment.premium, discount: 0)
+            facts.premiumPaidOn = amendment.concludedOn
+            facts.mailOnlyChanges = change?.mailOnly ?? []
+            kinds = amendment.premium > 0 ? DocumentKind.allCases : [.keyNotice, .certificate]
+        }
         let renderer = DocumentRenderer(templates: templates)
         var documents: [(kind: DocumentKind, bytes: [UInt8])] = []
         do {
             try stages.measure("render") { () throws(DocumentRenderer.Failure) in
-                documents = try renderer.render(DocumentKind.allCases, facts: facts, extra: ["sample": sample])
+                documents = try renderer.render(kinds, facts: facts, extra: ["sample": sample])
             }
         } catch {
             throw Failure(description: error.description)

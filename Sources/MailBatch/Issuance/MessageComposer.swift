@@ -4,9 +4,8 @@ struct MessageComposer {
     let templates: TemplateLibrary
 
     /// A Message-ID that is unique (random part) and stays with the stored message for every re-send.
-    static func messageID(contractNumber: String, role: MessageRole, domain: String) -> String {
-        let random = UInt64.random(in: 0...UInt64.max)
-        return "\(contractNumber).\(role).\(String(random, radix: 16).leftPadded(to: 16))@\(domain)"
+    private func messageID(_ c: Certificate, _ role: MessageRole) -> String {
+        MessageKey(contract: c.contractNumber, version: c.currentVersion, role: role).messageID(domain: domain)
     }
 
     private var domain: String { EmailAddress.domain(of: mail.from.address) }
@@ -39,7 +38,7 @@ struct MessageComposer {
             subject: try templates.renderLine("contractor-subject", context),
             epochSeconds: epochSeconds,
             replyTo: replyTo(facts),
-            messageID: Self.messageID(contractNumber: c.contractNumber, role: .contractor, domain: domain),
+            messageID: messageID(c, .contractor),
             textBody: try templates.render("contractor-body", context),
             attachments: attachments)
     }
@@ -57,11 +56,11 @@ struct MessageComposer {
         context["has_attachments"] = !attachments.isEmpty
         // The orderer's own mail carries the key as text, so a gateway that strips attachments loses nothing.
         context["key"] = facts.key
-        // What a subject template may use besides the rest: the kind, the amendment (none yet), and
-        // the orderer's number, empty when the record has none.
+        // What a subject template may use besides the rest: the kind, the amendment (変更第1号, or
+        // empty), and the orderer's number, empty when the record has none.
         var subjectContext = context
         subjectContext["guarantee_kind"] = c.guaranteeTypeName
-        subjectContext["amendment"] = ""
+        subjectContext["amendment"] = c.amendment.map { "変更第\($0.number)号" } ?? ""
         if subjectContext["orderer_ref"] == nil { subjectContext["orderer_ref"] = "" }
         var subject = ""
         if let custom = orderer.subject {
@@ -76,9 +75,28 @@ struct MessageComposer {
             subject: subject,
             epochSeconds: epochSeconds,
             replyTo: replyTo(facts),
-            messageID: Self.messageID(contractNumber: c.contractNumber, role: .orderer, domain: domain),
+            messageID: messageID(c, .orderer),
             textBody: try templates.render("orderer-body", context),
             attachments: attachments)
+    }
+
+    /// 「保証契約の解約のお知らせ」: to the contractor, or to an orderer that takes mail (the contractor in Cc).
+    func cancellationMessage(_ facts: DocumentFacts, orderer: Orderer?, epochSeconds: Int) throws(TemplateLibrary.Failure) -> MailMessage {
+        let c = facts.certificate
+        var context = facts.context
+        let contractor = Mailbox(displayName: "\(c.principal.name) \(c.principal.representative)", address: facts.contractorEmail)
+        context["to_orderer"] = orderer != nil
+        if let department = orderer?.department { context["orderer_department"] = department }
+        let addressee = orderer.map { o in [o.title ?? o.name, o.department].compactMap { $0 }.joined(separator: " ") } ?? ""
+        return MailMessage(
+            from: mail.from,
+            to: orderer.map { o in o.emails.map { Mailbox(displayName: addressee, address: $0) } } ?? [contractor],
+            cc: orderer == nil ? [] : [contractor],
+            subject: Self.subjectLine(try templates.renderLine("cancellation-subject", context)),
+            epochSeconds: epochSeconds,
+            replyTo: replyTo(facts),
+            messageID: messageID(c, orderer == nil ? .contractor : .orderer),
+            textBody: try templates.render("cancellation-body", context))
     }
 
     /// 「日置市様が電子証書を閲覧しました」: one short mail to the contractor (`[notify] contractor_on_view`).
@@ -92,7 +110,7 @@ struct MessageComposer {
             subject: Self.subjectLine(try templates.renderLine("view-notice-subject", context)),
             epochSeconds: epochSeconds,
             replyTo: replyTo(facts),
-            messageID: Self.messageID(contractNumber: c.contractNumber, role: .viewNotice, domain: domain),
+            messageID: messageID(c, .viewNotice),
             textBody: try templates.render("view-notice-body", context))
     }
 }

@@ -15,7 +15,7 @@ struct ViewNotices {
             let folder = ContractFolder(path: spool.contractFolder(number))
             guard let (certificate, _, _) = folder.readCertificate(), certificate.state == .valid,
                 let view = spool.currentView(of: certificate), view.notified != true,
-                !PosixFS.exists(spool.outboxFile(number: number, role: .viewNotice)),
+                !PosixFS.exists(spool.outboxFile(MessageKey(contract: number, version: certificate.currentVersion, role: .viewNotice))),
                 let record = try? JSONDecoder().decode(ContractRecord.self, from: Data(PosixFS.read(folder.record)))
             else { continue }
             let facts = DocumentFacts(
@@ -24,13 +24,14 @@ struct ViewNotices {
             let epoch = now()
             let mail = try MessageComposer(mail: configuration.mail, templates: templates).viewNoticeMessage(
                 facts, viewedAt: view.at, epochSeconds: epoch)
+            let key = MessageKey(contract: number, version: certificate.currentVersion, role: .viewNotice)
             let file = "\(MessageRole.viewNotice)-\(Spool.viewVersion(certificate.keyDigest)).eml"
             try spool.write(mail.rendered(), to: "\(folder.messages)/\(file)")
             let envelope = Envelope(
-                messageID: mail.messageID, contractNumber: number, role: .viewNotice, mailFrom: configuration.mail.from.address,
-                recipients: mail.envelopeRecipients, messagePath: Spool.messagePath(number: number, file: file), queuedAt: epoch,
-                nextAttemptAt: epoch, attempts: [])
-            try spool.write(envelope.encoded(), to: spool.outboxFile(number: number, role: .viewNotice))
+                messageID: mail.messageID, contractNumber: number, role: .viewNotice, version: key.version == 1 ? nil : key.version,
+                mailFrom: configuration.mail.from.address, recipients: mail.envelopeRecipients, messagePath: key.storedPath(file),
+                queuedAt: epoch, nextAttemptAt: epoch, attempts: [])
+            try spool.write(envelope.encoded(), to: spool.outboxFile(key))
             try spool.markViewNotified(number: number, keyDigest: certificate.keyDigest)
             try? PosixFS.appendLine(
                 "\(JST.iso8601(epochSeconds: epoch)) the orderer first viewed the certificate at \(JST.iso8601(epochSeconds: view.at)) (\(view.client)); the contractor is told by mail",

@@ -31,13 +31,49 @@ enum CertificateRows {
     static func stateName(_ c: Certificate) -> String {
         switch c.state {
         case .revoked: "失効"
-        case .valid: c.keyReissuedAt == nil ? "有効" : "有効（認証キー再発行済み）"
+        case .cancelled: "解約"
+        case .valid:
+            [c.amendment.map { "変更第\($0.number)号" }, c.keyReissuedAt.map { _ in "認証キー再発行済み" }].compactMap { $0 }
+                .reduce("有効") { "\($0)（\($1)）" }
         }
     }
 
-    /// Issue, key reissues and revocation, oldest first, dated in Japan time.
+    /// What the viewer and `verify` say of an earlier version opened with its own key.
+    static func supersededNotice(_ current: Certificate) -> String {
+        let latest = current.amendment.map { "（\(amendmentName($0))）" } ?? ""
+        if current.state == .cancelled {
+            return "この電子証書は変更されています\(latest)。この保証契約は\(current.cancelledOn.map(JapaneseFormat.wareki) ?? "")付けで解約されています。"
+        }
+        return "この電子証書は変更されています\(latest)。最新の内容は変更後の認証キーでご確認ください。"
+    }
+
+    /// 「変更第1号 令和7年9月10日」
+    static func amendmentName(_ a: Certificate.Amendment) -> String { "変更第\(a.number)号 \(JapaneseFormat.wareki(a.concludedOn))" }
+
+    /// 変更履歴: the first issue and each change, oldest first: when, which change, why, what changed.
+    static func amendments(_ c: Certificate) -> [(label: String, what: String, reason: String?, changes: [Certificate.Change])] {
+        let current = c.cancelledAt == nil ? [(c.issuedAt, c.amendment, c.changes ?? [])] : []
+        let all = (c.versions ?? []).map { ($0.issuedAt, $0.amendment, $0.changes ?? []) } + current
+        return all.compactMap { issuedAt, amendment, changes in
+            guard let amendment else { return (JapaneseFormat.warekiTimestamp(issuedAt), "当初（発行）", nil, []) }
+            return (JapaneseFormat.warekiTimestamp(issuedAt), amendmentName(amendment), amendment.reason, changes)
+        }
+    }
+
+    /// Issue, changes, key reissues, cancellation and revocation, oldest first, dated in Japan time.
     static func history(_ c: Certificate) -> [Row] {
-        var out = [Row(label: JapaneseFormat.warekiTimestamp(c.issuedAt), lines: ["電子証書を発行"])]
+        let first = c.versions?.first?.issuedAt ?? c.issuedAt
+        var out = [Row(label: JapaneseFormat.warekiTimestamp(first), lines: ["電子証書を発行"])]
+        for version in (c.versions ?? []).dropFirst() {
+            if let a = version.amendment { out.append(Row(label: JapaneseFormat.warekiTimestamp(version.issuedAt), lines: ["\(amendmentName(a))の変更を登録"])) }
+        }
+        if let a = c.amendment, c.cancelledAt == nil {
+            out.append(Row(label: JapaneseFormat.warekiTimestamp(c.issuedAt), lines: ["\(amendmentName(a))の変更を登録"]))
+        }
+        if let cancelledOn = c.cancelledOn {
+            let reason = c.cancellationReason.map { "（理由: \($0)）" } ?? ""
+            out.append(Row(label: JapaneseFormat.warekiTimestamp(c.cancelledAt ?? c.issuedAt), lines: ["\(JapaneseFormat.wareki(cancelledOn))付けで解約\(reason)"]))
+        }
         if let reissued = c.keyReissuedAt {
             let count = max(1, c.revokedKeyDigests?.count ?? 1)
             let what = count == 1 ? "認証キーを再発行（以前の認証キーは無効）" : "認証キーを再発行（\(count)回目。以前の認証キーは無効）"

@@ -9,4 +9,7 @@ extension ContractFolder {
         else { return nil }
         return (decoded, json, bytes)
     }
+
+    /// The version `certificate.json` holds now (1 when it cannot be read).
+    var currentVersion: Int { readCertificate()?.certificate.currentVersion ?? 1 }
 }

@@ -23,6 +23,7 @@ struct ContractReport {
         } else {
             out += "発注者閲覧: 未閲覧\n"
         }
+        out += versions(folder, c)
         out += "\ndocuments:\n"
         for file in try PosixFS.list(folder.documents) {
             let size = (try? PosixFS.read("\(folder.documents)/\(file)").count) ?? 0
@@ -39,7 +40,7 @@ struct ContractReport {
             }
         }
         for (state, e) in envelopes {
-            out += "  \(e.role) [\(state)] to \(e.recipients.joined(separator: ", "))  <\(e.messageID)>\n"
+            out += "  \(e.key.stem) [\(state)] to \(e.recipients.joined(separator: ", "))  <\(e.messageID)>\n"
             if state == "queued" && e.attempts.isEmpty { out += "    not tried yet; due \(JST.iso8601(epochSeconds: e.nextAttemptAt))\n" }
             for attempt in e.attempts { out += "    \(attempt.at)  \(attempt.outcome.rawValue)  \(attempt.reply)\n" }
             if state == "queued", !e.attempts.isEmpty { out += "    next attempt \(JST.iso8601(epochSeconds: e.nextAttemptAt))\n" }
@@ -66,6 +67,37 @@ struct ContractReport {
         out += "\nhistory:\n"
         let history = (try? PosixFS.read(folder.history)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         for line in history.split(separator: "\n") { out += "  \(line)\n" }
+        return out
+    }
+
+    /// Every version, oldest first: its change, what changed, its documents and mails, its key's fingerprint.
+    private func versions(_ folder: ContractFolder, _ current: Certificate) -> String {
+        guard current.currentVersion > 1 else { return "" }
+        var out = "\nversions:\n"
+        for version in 1...current.currentVersion {
+            let place = version == current.currentVersion ? folder : folder.version(version)
+            guard let (c, _, _) = place.readCertificate() else {
+                out += "  version \(version): unreadable (\(place.path))\n"
+                continue
+            }
+            var title = "version \(version)"
+            if let a = c.amendment, c.cancelledAt == nil {
+                title += " (変更第\(a.number)号 \(a.concludedOn)\(a.reason.map { ", \($0)" } ?? ""))"
+            } else if c.state == .cancelled, let on = c.cancelledOn {
+                title += " (解約 \(on)\(c.cancellationReason.map { ", \($0)" } ?? ""))"
+            } else if version == 1 {
+                title += " (first issue)"
+            }
+            out += "  \(title)  issued \(c.issuedAt)\(version == current.currentVersion ? "  [current]" : "")\n"
+            if c.cancelledAt == nil {
+                for change in c.changes ?? [] { out += "    \(change.field): \(change.before) → \(change.after)\n" }
+            }
+            out += "    key fingerprint: \(String(c.keyDigest.prefix(16)))\(c.state == .cancelled ? " (the previous version's key)" : "")\n"
+            let documents = ((try? PosixFS.list(place.documents)) ?? []).sorted()
+            out += "    documents: \(documents.isEmpty ? "none" : documents.joined(separator: ", "))  (\(version == current.currentVersion ? "documents/" : "versions/\(version)/documents/"))\n"
+            let stems = MessageRole.allCases.map { MessageKey(contract: number, version: version, role: $0) }.filter { PosixFS.exists(folder.envelope($0)) }
+            out += "    mails: \(stems.isEmpty ? "none" : stems.map(\.stem).joined(separator: ", "))\n"
+        }
         return out
     }
 }

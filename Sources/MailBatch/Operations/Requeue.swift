@@ -23,10 +23,13 @@ struct Requeue {
     /// Queues the stored notification(s) of a contract again, as issued (same key, same documents,
     /// same Message-ID); with `address`, to that address instead of the original To; with `cc`, with
     /// that Cc instead of the original one, or none.
+    /// The current version's mails: after a change (変更) that is the change's, never the original's.
     func resend(_ number: String, to target: Target, address: String?, cc: CcChange? = nil) throws -> [String] {
         let folder = try folder(number)
-        let roles = try PosixFS.list(folder.messages).filter { $0.hasSuffix(".json") }.compactMap { MessageRole(rawValue: String($0.dropLast(5))) }
-        let chosen = MessageRole.allCases.filter { roles.contains($0) && (target == .all || $0.rawValue == target.rawValue) }
+        let version = folder.currentVersion
+        let chosen = MessageRole.allCases.map { MessageKey(contract: number, version: version, role: $0) }.filter { key in
+            PosixFS.exists(folder.envelope(key)) && (target == .all || key.role.rawValue == target.rawValue)
+        }
         guard !chosen.isEmpty else { throw Failure(description: "contract \(number) has no \(target.rawValue) message") }
         for given in [address, cc.flatMap { if case .replace(let a) = $0 { a } else { nil } }].compactMap({ $0 }) {
             guard EmailAddress.isPlainAddrSpec(given) else { throw Failure(description: "\(given) is not a plain e-mail address") }
@@ -35,16 +38,17 @@ struct Requeue {
             guard chosen.count == 1 else { throw Failure(description: "--address and --cc need --to contractor or --to orderer") }
         }
         var done: [String] = []
-        for role in chosen {
-            let target = spool.outboxFile(number: number, role: role)
+        for key in chosen {
+            let role = key.role
+            let target = spool.outboxFile(key)
             if PosixFS.exists(target) {
-                done.append("\(role): already queued (outbox/\(Spool.queueName(number: number, role: role))); use `mailbatch retry \(number)` to send it now")
+                done.append("\(role): already queued (outbox/\(key.queueName)); use `mailbatch retry \(number)` to send it now")
                 continue
             }
-            var envelope = try Envelope.decode(PosixFS.read(folder.envelope(role)))
+            var envelope = try Envelope.decode(PosixFS.read(folder.envelope(key)))
             let epoch = now()
             if address != nil || cc != nil {
-                var message = try PosixFS.read(folder.message(role))
+                var message = try PosixFS.read(folder.message(key))
                 // Envelopes from before To and Cc were kept apart: the Cc is read from the stored message.
                 var copies = envelope.cc ?? ccAddresses(message).filter { envelope.recipients.contains($0) }
                 var to = envelope.recipients.filter { !copies.contains($0) }
@@ -61,11 +65,11 @@ struct Requeue {
                     message = HeaderRewrite.removing("Cc", in: message)
                 case nil: break
                 }
-                let file = "\(role).resend-\(epoch).eml"
+                let file = "\(key.stem).resend-\(epoch).eml"
                 try PosixFS.writeAtomically(message, to: "\(folder.messages)/\(file)", tempFolder: spool.temp)
                 envelope = Envelope(
-                    messageID: envelope.messageID, contractNumber: number, role: role, mailFrom: envelope.mailFrom,
-                    recipients: to + copies, cc: copies.isEmpty ? nil : copies, messagePath: Spool.messagePath(number: number, file: file),
+                    messageID: envelope.messageID, contractNumber: number, role: role, version: envelope.version, mailFrom: envelope.mailFrom,
+                    recipients: to + copies, cc: copies.isEmpty ? nil : copies, messagePath: key.storedPath(file),
                     queuedAt: epoch, nextAttemptAt: epoch, attempts: [])
             }
             envelope.queuedAt = epoch
@@ -77,7 +81,7 @@ struct Requeue {
             envelope.refused = nil
             envelope.recipientBounces = nil
             try spool.write(envelope.encoded(), to: target)
-            try spool.clearRecipientProblems(number: number, role: role)
+            try spool.clearRecipientProblems(key)
             let line =
                 "\(JST.iso8601(epochSeconds: epoch)) resend of the \(role) mail to \(envelope.recipients.joined(separator: ", ")) requested by \(ProcessUser.name)"
             try PosixFS.appendLine(line, to: folder.history)

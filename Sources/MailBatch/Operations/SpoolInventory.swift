@@ -36,6 +36,17 @@ struct SpoolInventory: Codable, Sendable {
     var unviewedOverdue: [UnviewedCertificates.Entry] = []
     /// Envelopes set aside in `held/` because they could not be read.
     var held = 0
+    /// Changes (変更) issued, and contracts cancelled (解約).
+    var amendments = 0
+    var cancelled = 0
+    /// Changes and cancellations in `waiting/`: the file and what it waits for.
+    var waiting: [WaitingRecord] = []
+
+    struct WaitingRecord: Codable, Sendable {
+        let file: String
+        let reason: String
+        let since: String
+    }
     /// Recipients (a Cc) that refused or bounced a message the others received (`attention/`).
     var recipientProblems = 0
     var nextAttemptAt: String?
@@ -45,7 +56,7 @@ struct SpoolInventory: Codable, Sendable {
     var oldestQueuedEpoch: Int?
 
     enum CodingKeys: String, CodingKey {
-        case incoming, processing, rejected, paper, duplicates, issued, queued, deferred, sent, failed, bounced, held
+        case incoming, processing, rejected, paper, duplicates, issued, queued, deferred, sent, failed, bounced, held, amendments, cancelled, waiting
         case recipientProblems = "recipient_problems"
         case bounceReasons = "bounce_reasons"
         case viewed, unviewed
@@ -70,7 +81,18 @@ struct SpoolInventory: Codable, Sendable {
         let contracts = try PosixFS.list(spool.contracts).filter { !$0.hasPrefix(".") }
         inventory.issued = contracts.count
         for number in contracts {
-            inventory.sent += (try? PosixFS.list(ContractFolder(path: spool.contractFolder(number)).sent))?.count ?? 0
+            let folder = ContractFolder(path: spool.contractFolder(number))
+            inventory.sent += (try? PosixFS.list(folder.sent))?.count ?? 0
+            // Only a contract with earlier versions can have a change or a cancellation.
+            if PosixFS.isDirectory(folder.versions), let (c, _, _) = folder.readCertificate() {
+                inventory.amendments += (c.versions ?? []).filter { $0.amendment != nil }.count + (c.amendment != nil && c.cancelledAt == nil ? 1 : 0)
+                if c.state == .cancelled { inventory.cancelled += 1 }
+            }
+        }
+        for file in ((try? PosixFS.list(spool.waiting)) ?? []).sorted() where file.hasSuffix(".wait.txt") {
+            let note = (try? PosixFS.read("\(spool.waiting)/\(file)")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let line = { (prefix: String) in note.split(separator: "\n").first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) } ?? "" }
+            inventory.waiting.append(WaitingRecord(file: String(file.dropLast(".wait.txt".count)), reason: line("reason: "), since: line("waiting since: ")))
         }
         for file in try PosixFS.list(spool.failed) where file.hasSuffix(".json") || file.contains(".json.") {
             if let bounce = (try? Envelope.decode(PosixFS.read("\(spool.failed)/\(file)")))?.bounce {
@@ -122,6 +144,12 @@ struct SpoolInventory: Codable, Sendable {
         out += row("paper", paper)
         out += row("duplicates", duplicates)
         out += row("issued", issued)
+        if amendments > 0 { out += row("changed", amendments, "(変更 issued as new versions)") }
+        if cancelled > 0 { out += row("cancelled", cancelled, "(解約)") }
+        if !waiting.isEmpty {
+            out += row("waiting", waiting.count, "(changes and cancellations waiting for their predecessor, in waiting/)")
+            for entry in waiting { out += "  waiting: \(entry.file) since \(entry.since): \(entry.reason)\n" }
+        }
         out += row("queued", queued)
         out += row("deferred", deferred, nextAttemptAt.map { "next attempt \($0)" } ?? "")
         out += row("sent", sent)

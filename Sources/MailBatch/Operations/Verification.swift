@@ -17,6 +17,8 @@ struct Verification {
         case valid(Certificate, JSONValue)
         case revoked(Certificate, JSONValue)
         case replacedKey(reissuedAt: String?)
+        /// The key of an earlier version: that version as it was, and the current one (never shown as current).
+        case superseded(Certificate, JSONValue, current: Certificate)
         case mismatch
         case refused(until: Int)
         /// What was typed is not a contract number; `looksLikeKey` when it has a key's shape (the two
@@ -29,6 +31,7 @@ struct Verification {
             case .valid: "key matched"
             case .revoked: "key matched (revoked certificate)"
             case .replacedKey: "replaced key"
+            case .superseded(let old, _, _): "key matched (superseded version \(old.currentVersion))"
             case .mismatch: "no match"
             case .refused: "refused (locked)"
             case .notANumber(let key): key ? "refused: a key was typed as the contract number" : "refused: not a contract number"
@@ -94,6 +97,15 @@ struct Verification {
                 outcome = certificate.state == .revoked ? .revoked(certificate, json) : .valid(certificate, json)
             } else if (certificate.revokedKeyDigests ?? []).contains(where: { Self.constantTimeEqual(digest, $0) }) {
                 outcome = .replacedKey(reissuedAt: certificate.keyReissuedAt)
+            } else {
+                // An earlier version's key opens that version, marked as changed.
+                for version in stride(from: certificate.currentVersion - 1, through: 1, by: -1) {
+                    guard let (old, oldJSON, _) = folder.version(version).readCertificate() else { continue }
+                    if Self.constantTimeEqual(digest, old.keyDigest) {
+                        outcome = .superseded(old, oldJSON, current: certificate)
+                        break
+                    }
+                }
             }
         } else {
             // An unknown number does the same work as a known one, so timing does not tell them apart.
@@ -120,7 +132,7 @@ struct Verification {
                 return (nil, .refused(until: until))
             }
             switch outcome {
-            case .valid, .revoked:
+            case .valid, .revoked, .superseded:
                 try log(outcome.logWord)
                 guard !attempts.failures.isEmpty || attempts.lockedUntil != nil else { return (nil, outcome) }
                 table[slot ?? ""] = Attempts()

@@ -13,8 +13,12 @@ struct ContractFolder: Sendable {
     /// Written once every message of the contract is in the outbox: the contract is fully handled.
     var queuedMarker: String { path + "/queued" }
 
-    func message(_ role: MessageRole) -> String { "\(messages)/\(role).eml" }
-    func envelope(_ role: MessageRole) -> String { "\(messages)/\(role).json" }
+    /// Earlier versions of the contract, each a folder of the same shape (`versions/1/`, …).
+    var versions: String { path + "/versions" }
+    func version(_ number: Int) -> ContractFolder { ContractFolder(path: "\(versions)/\(number)") }
+
+    func message(_ key: MessageKey) -> String { "\(messages)/\(key.emlName)" }
+    func envelope(_ key: MessageKey) -> String { "\(messages)/\(key.envelopeName)" }
 }
 
 extension ContractFolder {

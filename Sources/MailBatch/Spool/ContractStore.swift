@@ -5,7 +5,7 @@ import Glibc
 /// each message with its envelope.
 struct ContractFiles: Sendable {
     struct Message: Sendable {
-        let role: MessageRole
+        let key: MessageKey
         let eml: [UInt8]
         let envelope: Envelope
     }
@@ -24,21 +24,31 @@ struct ContractFiles: Sendable {
 /// for a new contract, an atomic exchange for a new version of an issued one. Then its mails are
 /// queued and the history says so. An exchange is preceded by a pending-commit journal entry, so a
 /// crash anywhere after it is finished by the next run (`finishPending`); before it, nothing changed.
+///
+/// The folder holds the current version at its top (`certificate.json`, `key`, `record.json`,
+/// `source.json`, `documents/`), every earlier version below `versions/<n>/` in the same shape, every
+/// version's messages in `messages/` (named by `MessageKey`), every sending in `sent/`, one `history.log`.
 struct ContractStore: Sendable {
     let spool: Spool
 
-    enum Mode: Sendable {
+    enum Mode: Sendable, Equatable {
         /// A contract not issued before: committed by rename(2), which fails if another got there first.
         case new
-        /// A new version of an issued contract (a key reissue): it keeps the folder's sent mail and
-        /// history, and replaces everything else in one exchange.
+        /// The same version with a new key (a key reissue): the current version's files and mails are
+        /// replaced; earlier versions, other versions' mails, sent mail and history are kept.
         case replacing
+        /// A new version (a change or a cancellation): the current one moves to `versions/<previous>/`,
+        /// read-only; everything else is kept.
+        case superseding(previous: Int)
     }
 
     enum Failure: Error {
         case alreadyIssued(String)
         case fileSystem(FileSystemError)
     }
+
+    /// The files of a version at the folder's top; `versions/<n>/` holds the same names.
+    private static let versionFiles = ["certificate.json", "key", "record.json", "source.json"]
 
     /// Commits the version and queues its mails; returns the committed folder and, for a replacement,
     /// the queued mails of the old version that were dropped.
@@ -51,10 +61,8 @@ struct ContractStore: Sendable {
         do {
             try write(files, into: built)
             var log: [UInt8] = []
-            if mode == .replacing {
-                for file in try PosixFS.list(final.sent) {
-                    try PosixFS.writeNew(try PosixFS.read("\(final.sent)/\(file)"), to: "\(built.sent)/\(file)", sync: false)
-                }
+            if mode != .new {
+                try carryOver(from: final, into: built, replacing: Set(files.messages.map(\.key.stem)), mode: mode)
                 log = (try? PosixFS.read(final.history)) ?? []
             }
             log += Array("\(JST.iso8601(epochSeconds: now)) \(history)\n".utf8)
@@ -73,7 +81,11 @@ struct ContractStore: Sendable {
                 try PosixFS.syncDirectory(spool.contracts)
                 try spool.enqueue(final, now: now)
                 return (final, [])
-            case .replacing:
+            case .replacing, .superseding:
+                if case .superseding(let previous) = mode, final.currentVersion != previous {
+                    // Another change was committed since this one was built: it is decided again.
+                    throw Failure.alreadyIssued(number)
+                }
                 try recordPending(number)
                 try PosixFS.exchange(temp, final.path)
                 try PosixFS.syncDirectory(spool.contracts)
@@ -101,8 +113,50 @@ struct ContractStore: Sendable {
         try PosixFS.writeNew(files.source, to: built.source, sync: false)
         for document in files.documents { try PosixFS.writeNew(document.bytes, to: "\(built.documents)/\(document.name)", sync: false) }
         for message in files.messages {
-            try PosixFS.writeNew(message.eml, to: built.message(message.role), sync: false)
-            try PosixFS.writeNew(message.envelope.encoded(), to: built.envelope(message.role), sync: false)
+            try PosixFS.writeNew(message.eml, to: built.message(message.key), sync: false)
+            try PosixFS.writeNew(message.envelope.encoded(), to: built.envelope(message.key), sync: false)
+        }
+    }
+
+    /// What a new version keeps of the folder it takes the place of: sent mail, earlier versions, the
+    /// messages of other versions and, when superseding, the current version itself under `versions/`.
+    /// Files are hard links (every spool file is replaced by rename, never rewritten in place).
+    private func carryOver(from old: ContractFolder, into built: ContractFolder, replacing stems: Set<String>, mode: Mode) throws(FileSystemError) {
+        try Self.linkTree(old.sent, built.sent)
+        if PosixFS.isDirectory(old.versions) { try Self.linkTree(old.versions, built.versions) }
+        for file in try PosixFS.list(old.messages) where !file.hasPrefix(".") {
+            // A reissue replaces the current version's mails (and their re-send copies); all others stay.
+            if mode == .replacing, stems.contains(where: { file.hasPrefix($0 + ".") }) { continue }
+            try Self.link("\(old.messages)/\(file)", "\(built.messages)/\(file)")
+        }
+        if case .superseding(let previous) = mode {
+            let archived = built.version(previous)
+            try PosixFS.makeDirectory(built.versions)
+            try PosixFS.makeDirectory(archived.path)
+            for name in Self.versionFiles where PosixFS.exists("\(old.path)/\(name)") {
+                try Self.link("\(old.path)/\(name)", "\(archived.path)/\(name)")
+            }
+            try Self.linkTree(old.documents, archived.documents)
+        }
+    }
+
+    private static func link(_ from: String, _ to: String) throws(FileSystemError) {
+        if Glibc.link(from, to) == 0 { return }
+        let code = errno
+        // A file system without hard links: a copy does as well.
+        guard code == EPERM || code == EXDEV || code == EMLINK else { throw FileSystemError("link \(from) to", to, code: code) }
+        try PosixFS.writeNew(try PosixFS.read(from), to: to, sync: false)
+    }
+
+    private static func linkTree(_ from: String, _ to: String) throws(FileSystemError) {
+        try PosixFS.makeDirectory(to)
+        guard PosixFS.isDirectory(from) else { return }
+        for name in try PosixFS.list(from) where !name.hasPrefix(".") {
+            if PosixFS.isDirectory("\(from)/\(name)") {
+                try linkTree("\(from)/\(name)", "\(to)/\(name)")
+            } else {
+                try link("\(from)/\(name)", "\(to)/\(name)")
+            }
         }
     }
 

@@ -31,6 +31,8 @@ struct Envelope: Sendable, Codable, Equatable {
     let messageID: String
     let contractNumber: String
     let role: MessageRole
+    /// The contract version the message belongs to; absent for version 1 (the first issue).
+    var version: Int? = nil
     var mailFrom: String
     /// Every envelope recipient, To first, then Cc.
     var recipients: [String]
@@ -58,7 +60,7 @@ struct Envelope: Sendable, Codable, Equatable {
     var schema: Int? = SpoolFormat.envelopeSchema
 
     enum CodingKeys: String, CodingKey {
-        case role, recipients, cc, pending, refused, attempts, token, bounce, schema, returned
+        case role, recipients, cc, pending, refused, attempts, token, bounce, schema, returned, version
         case recipientBounces = "recipient_bounces"
         case messageID = "message_id"
         case contractNumber = "contract_number"
@@ -79,8 +81,11 @@ struct Envelope: Sendable, Codable, Equatable {
         recipients.filter { r in !(refused ?? []).contains { $0.recipient == r } && !(pending ?? []).contains(r) }
     }
 
-    /// The outbox file name: `R07-4621-000123.contractor.json`.
-    var fileName: String { Spool.queueName(number: contractNumber, role: role) }
+    /// Which message this is: it names the outbox entry and the stored files.
+    var key: MessageKey { MessageKey(contract: contractNumber, version: version ?? 1, role: role) }
+
+    /// The outbox file name: `R07-4621-000123.contractor.json`, `R07-4621-000123.v2.contractor.json`.
+    var fileName: String { key.queueName }
 
     func encoded() throws(FileSystemError) -> [UInt8] { Array(try SpoolJSON.encode(self)) }
 

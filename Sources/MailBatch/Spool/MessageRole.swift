@@ -12,16 +12,10 @@ enum MessageRole: String, Sendable, Codable, CaseIterable, CustomStringConvertib
 
 extension Spool {
     /// `outbox/R07-4621-000123.contractor.json`
-    func outboxFile(number: String, role: MessageRole) -> String { "\(outbox)/\(Self.queueName(number: number, role: role))" }
+    func outboxFile(_ key: MessageKey) -> String { "\(outbox)/\(key.queueName)" }
 
     /// `failed/R07-4621-000123.contractor.json`
-    func failedFile(number: String, role: MessageRole) -> String { "\(failed)/\(Self.queueName(number: number, role: role))" }
-
-    /// The name a message has in `outbox/` and `failed/`.
-    static func queueName(number: String, role: MessageRole) -> String { "\(number).\(role).json" }
-
-    /// The stored message as an envelope names it, relative to the spool root.
-    static func messagePath(number: String, file: String) -> String { "contracts/\(number)/messages/\(file)" }
+    func failedFile(_ key: MessageKey) -> String { "\(failed)/\(key.queueName)" }
 
     /// The queue entries (in `outbox/` or `failed/`) of one contract, or of all when `number` is nil.
     func queueEntries(in folder: String, of number: String?) throws(FileSystemError) -> [String] {

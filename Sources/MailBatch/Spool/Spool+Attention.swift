@@ -2,20 +2,20 @@
 /// address in Cc of the orderer's mail): the message counts as sent, so the problem is kept as a note
 /// in `attention/` for `status` and the operator summary, until the operator re-sends that mail.
 extension Spool {
-    /// `attention/R07-4621-000123.orderer.<hash of the address>.txt`
-    func recipientNote(number: String, role: MessageRole, recipient: String) -> String {
-        "\(attention)/\(number).\(role).\(SHA256Hex.of(Array(recipient.lowercased().utf8)).prefix(12)).txt"
+    /// `attention/R07-4621-000123.orderer.<hash of the address>.txt` (`…v2.orderer.…` for a later version)
+    func recipientNote(_ key: MessageKey, recipient: String) -> String {
+        "\(attention)/\(key).\(SHA256Hex.of(Array(recipient.lowercased().utf8)).prefix(12)).txt"
     }
 
-    func noteRecipientProblem(number: String, role: MessageRole, recipient: String, what: String) throws(FileSystemError) {
+    func noteRecipientProblem(_ key: MessageKey, recipient: String, what: String) throws(FileSystemError) {
         try PosixFS.makeDirectory(attention)
-        try write("\(recipient)\n\(what)\n", to: recipientNote(number: number, role: role, recipient: recipient))
+        try write("\(recipient)\n\(what)\n", to: recipientNote(key, recipient: recipient))
     }
 
     /// Called when the operator re-sends that mail.
-    func clearRecipientProblems(number: String, role: MessageRole) throws(FileSystemError) {
+    func clearRecipientProblems(_ key: MessageKey) throws(FileSystemError) {
         guard PosixFS.isDirectory(attention) else { return }
-        for file in try PosixFS.list(attention) where file.hasPrefix("\(number).\(role).") {
+        for file in try PosixFS.list(attention) where file.hasPrefix("\(key).") {
             try PosixFS.remove("\(attention)/\(file)")
         }
     }

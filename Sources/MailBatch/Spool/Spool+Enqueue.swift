@@ -9,9 +9,9 @@ extension Spool {
             guard let envelope = try? Envelope.decode(bytes) else {
                 throw FileSystemError("decode the envelope", "\(folder.messages)/\(file)", code: 22)
             }
-            let target = outboxFile(number: envelope.contractNumber, role: envelope.role)
+            let target = outboxFile(envelope.key)
             let queuedID = (try? Envelope.decode(PosixFS.read(target)))?.messageID
-            let failedID = (try? Envelope.decode(PosixFS.read(failedFile(number: envelope.contractNumber, role: envelope.role))))?.messageID
+            let failedID = (try? Envelope.decode(PosixFS.read(failedFile(envelope.key))))?.messageID
             if [queuedID, failedID].contains(envelope.messageID) || sentIDs.contains(envelope.messageID) { continue }
             var queued = envelope
             queued.queuedAt = now

@@ -29,10 +29,12 @@ struct Spool: Sendable {
     var notify: String { root + "/notify" }
     /// One note per recipient that refused or bounced a message the other recipients received.
     var attention: String { root + "/attention" }
+    /// Changes and cancellations whose predecessor is not issued yet, each with `.wait.txt`.
+    var waiting: String { root + "/waiting" }
 
     var allFolders: [String] {
         [incoming, processing, rejected, paper, duplicates, contracts, outbox, failed, temp, verify, journal]
-            + bounceInbox.folders + [unmatchedBounces, notify, held, attention]
+            + bounceInbox.folders + [unmatchedBounces, notify, held, attention, waiting]
     }
 
     func contractFolder(_ number: String) -> String { "\(contracts)/\(number)" }

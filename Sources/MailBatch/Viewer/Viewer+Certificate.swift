@@ -7,18 +7,38 @@ extension Viewer {
     /// What a session is bound to: the key that opened it and the certificate's state then.
     static func sessionBinding(_ certificate: Certificate) -> String { "\(certificate.keyDigest) \(certificate.state.rawValue)" }
 
+    /// A session opened with an earlier version's key: bound to that version, which never changes.
+    static func supersededBinding(_ old: Certificate) -> String { "\(old.keyDigest) superseded \(old.currentVersion)" }
+
+    /// What a session shows: the certificate, its stored JSON, the folder of its documents, and the
+    /// current certificate when the session's is an earlier version.
+    struct Shown {
+        let certificate: Certificate
+        let json: JSONValue
+        let folder: ContractFolder
+        let current: Certificate?
+    }
+
     private func expired() -> Response {
         message(.forbidden, heading: "閲覧できる時間が過ぎました", text: "もう一度、保証契約番号と認証キーを入力してください。")
     }
 
     /// The session's certificate, while the session lasts and the certificate is still what it was
     /// opened on; otherwise the page that says why the viewing ended.
-    private func load(_ request: Request) -> Result<(Certificate, JSONValue, ContractFolder), EarlyResponse> {
+    private func load(_ request: Request) -> Result<Shown, EarlyResponse> {
         guard let session = sessions.session(for: request.cookies[Self.sessionCookie]?.value, now: now()) else {
             return .failure(EarlyResponse(response: expired()))
         }
         let folder = ContractFolder(path: spool.contractFolder(session.number))
         guard let (certificate, json, _) = folder.readCertificate() else { return .failure(EarlyResponse(response: expired())) }
+        let parts = session.binding.split(separator: " ")
+        if parts.count == 3, parts[1] == "superseded", let version = Int(parts[2]), version < certificate.currentVersion {
+            let archived = folder.version(version)
+            guard let (old, oldJSON, _) = archived.readCertificate(), Self.supersededBinding(old) == session.binding else {
+                return .failure(EarlyResponse(response: expired()))
+            }
+            return .success(Shown(certificate: old, json: oldJSON, folder: archived, current: certificate))
+        }
         guard Self.sessionBinding(certificate) == session.binding else {
             return .failure(
                 EarlyResponse(
@@ -27,7 +47,7 @@ extension Viewer {
                         error: "閲覧を始めた後に、この電子証書の認証キーが再発行されたか、電子証書が失効しました。",
                         text: "最新の「電子証書閲覧用「認証キー」等のお知らせ」の保証契約番号と認証キーで、もう一度入力してください。")))
         }
-        return .success((certificate, json, folder))
+        return .success(Shown(certificate: certificate, json: json, folder: folder, current: nil))
     }
 
     /// The office that answers for this contract: the record names it when there are several (nothing
@@ -39,17 +59,38 @@ extension Viewer {
     }
 
     func certificatePage(_ request: Request) -> Response {
-        let (c, json, folder): (Certificate, JSONValue, ContractFolder)
+        let shown: Shown
         switch load(request) {
-        case .success(let loaded): (c, json, folder) = loaded
+        case .success(let loaded): shown = loaded
         case .failure(let ended): return ended.response
         }
-        var context = baseContext(title: "電子証書 \(c.contractNumber)", office: office(for: folder))
+        let (c, json) = (shown.certificate, shown.json)
+        var context = baseContext(title: "電子証書 \(c.contractNumber)", office: office(for: shown.folder))
         let token = formToken(request)
         context["csrf"] = token.field
         context["certificate_title"] = "\(c.guaranteeTypeName)証書"
         context["state"] = CertificateRows.stateName(c)
         context["state_class"] = c.state.rawValue
+        if let current = shown.current {
+            context["state"] = "変更前の内容（現在は\(CertificateRows.stateName(current))）"
+            context["state_class"] = "superseded"
+            context["superseded"] = CertificateRows.supersededNotice(current)
+        }
+        if let a = c.amendment { context["amendment_label"] = "（変更第\(a.number)号）" }
+        if c.state == .cancelled, let on = c.cancelledOn {
+            context["cancelled"] = JapaneseFormat.wareki(on)
+            if let reason = c.cancellationReason { context["cancellation_reason"] = reason }
+        }
+        let amendments = CertificateRows.amendments(c)
+        if amendments.count > 1 {
+            context["has_amendments"] = true
+            context["amendments"] = amendments.map { entry in
+                [
+                    "label": entry.label, "what": entry.what, "reason": entry.reason ?? "",
+                    "changes": entry.changes.map { ["item": $0.item, "before": $0.before, "after": $0.after] },
+                ] as [String: Any]
+            }
+        }
         if let revoked = c.revokedAt { context["revoked"] = JapaneseFormat.warekiTimestamp(revoked) }
         context["rows"] = CertificateRows.rows(c).map { ["label": $0.label, "lines": $0.lines] }
         context["history"] = CertificateRows.history(c).map { ["label": $0.label, "lines": $0.lines] }
@@ -62,8 +103,14 @@ extension Viewer {
     func certificatePDF(_ request: Request) -> Response {
         let (c, folder): (Certificate, ContractFolder)
         switch load(request) {
-        case .success(let loaded): (c, _, folder) = loaded
+        case .success(let loaded): (c, folder) = (loaded.certificate, loaded.folder)
         case .failure(let ended): return ended.response
+        }
+        guard c.state != .cancelled else {
+            return message(
+                .gone, heading: "この保証契約は解約されています",
+                error: "解約された保証契約の保証証書（PDF）はお渡ししていません。",
+                text: "解約日と内容は、この画面の表示によってください。ご不明な点は下記の窓口へお問い合わせください。")
         }
         let number = c.contractNumber
         guard c.state != .revoked else {
@@ -82,7 +129,7 @@ extension Viewer {
     func certificateData(_ request: Request) -> Response {
         let (number, json): (String, JSONValue)
         switch load(request) {
-        case .success(let loaded): (number, json) = (loaded.0.contractNumber, loaded.1)
+        case .success(let loaded): (number, json) = (loaded.certificate.contractNumber, loaded.json)
         case .failure(let ended): return ended.response
         }
         return download(

@@ -25,14 +25,32 @@ extension Viewer {
         guard let file = form.file("file"), !file.isEmpty else {
             return checkPage(request, status: .badRequest, result: .init(good: false, headline: "ファイルが選ばれていません。", detail: nil, rows: []))
         }
-        let result: CheckResult
+        var result: CheckResult
         if let document = try? StrictJSONParser.parse(file) {
             result = CheckResult(CertificateSignature.verify(document, with: key), document: document)
+            if result.good, let later = laterVersion(of: document) { result.later = later }
         } else {
             result = CheckResult(good: false, headline: "電子証書データとして読めません。", detail: "選んだファイルがJSON形式ではないか、壊れています。メールに添付された .json ファイルを選んでください。", rows: [])
         }
         logger.notice("viewer data check", metadata: ["client": "\(client(request, context))", "good": "\(result.good)"])
         return checkPage(request, status: .ok, result: result)
+    }
+
+    /// When the spool holds a later version of the checked certificate: what the clerk should know.
+    private func laterVersion(of document: JSONValue) -> String? {
+        guard case .object(let members) = document, case .string(let number)? = members["contract_number"],
+            ContractValidator.isValidContractNumber(number)
+        else { return nil }
+        var version = 1
+        if case .number(let text)? = members["version"] { version = Int(text) ?? 1 }
+        guard let (current, _, _) = ContractFolder(path: spool.contractFolder(number)).readCertificate(), current.currentVersion > version else {
+            return nil
+        }
+        let what =
+            current.state == .cancelled
+            ? "この保証契約は\(current.cancelledOn.map(JapaneseFormat.wareki) ?? "")付けで解約されています"
+            : "最新は\(current.amendment.map { CertificateRows.amendmentName($0) } ?? "版\(current.currentVersion)")の内容です"
+        return "このファイルより後の版があります（このファイルは第\(version)版、現在は第\(current.currentVersion)版）。\(what)。最新の内容は、最新の認証キーで「電子証書を閲覧する」から確かめてください。"
     }
 
     private func checkPage(_ request: Request, status: HTTPResponse.Status, result: CheckResult?) -> Response {
@@ -44,6 +62,7 @@ extension Viewer {
             context["result"] = [
                 "result_class": result.good ? "good" : "bad", "headline": result.headline, "detail": result.detail as Any,
                 "has_rows": !result.rows.isEmpty, "rows": result.rows.map { ["label": $0.label, "lines": $0.lines] },
+                "later": result.later as Any,
             ]
         }
         return html(status, .check, context, headers: token.headers)
@@ -56,6 +75,8 @@ struct CheckResult {
     let headline: String
     let detail: String?
     let rows: [CertificateRows.Row]
+    /// Set when the spool holds a later version of the checked certificate.
+    var later: String?
 
     init(good: Bool, headline: String, detail: String?, rows: [CertificateRows.Row]) {
         self.good = good

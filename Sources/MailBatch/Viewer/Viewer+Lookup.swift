@@ -40,6 +40,9 @@ extension Viewer {
         let outcome = try verification.verify(number: number, key: form.key ?? "", requester: "viewer \(client)")
         audit(client, number: number, outcome: outcome.logWord)
         switch outcome {
+        case .superseded(let old, _, _):
+            let id = sessions.open(number: number, binding: Self.supersededBinding(old), now: time)
+            return redirect("/certificate", cookies: [cookie(Self.sessionCookie, id, maxAge: sessions.lifetimeSeconds)])
         case .valid(let certificate, _), .revoked(let certificate, _):
             let id = sessions.open(number: number, binding: Self.sessionBinding(certificate), now: time)
             if certificate.state == .valid {
