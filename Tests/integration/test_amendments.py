@@ -335,3 +335,84 @@ def test_kill9_during_an_amendment_leaves_one_complete_version(signed):
     subjects = [m["Subject"] for _, m, _ in ws.messages()]
     for n in numbers:
         assert sum(1 for s in subjects if n in s and "変更第1号" in s) >= 2, f"seed {seed}: {n} change mails missing"
+
+
+def test_viewer_shows_the_changed_the_superseded_and_the_cancelled_certificate(signed, tmp_path):
+    """In Chromium: the old key opens the old version marked as changed, the new key the current one
+    with its 変更履歴; /check of an earlier version's data says a later one exists; then 解約."""
+    from selenium.webdriver.common.by import By
+
+    from test_viewer import SHOTS, click_and_read, submit
+    from viewer_client import Server, chromium, screenshot
+
+    ws = signed
+    ws.drop("original.json", sample_record(NUMBER))
+    run(ws)
+    old_key = key_of(ws)
+    ws.drop("amend1.json", amendment(**FIRST))
+    run(ws)
+    new_key = key_of(ws)
+    server = Server(ws)
+    browser = chromium()
+    try:
+        text = submit(browser, server.url, NUMBER, old_key)
+        assert "この電子証書は変更されています（変更第1号 令和7年9月10日）。最新の内容は変更後の認証キーでご確認ください。" in text
+        assert "金19,360,000円" in text and "金21,560,000円" not in text and "状態: 変更前の内容" in text
+        screenshot(browser, SHOTS, "10-superseded")
+
+        text = submit(browser, server.url, NUMBER, new_key)
+        for expected in ("状態: 有効（変更第1号）", "（変更第1号）", "変更履歴", "当初（発行）", "設計変更に伴う請負代金額の増額",
+                         "請負代金額: 金48,400,000円 → 金53,900,000円", "金21,560,000円"):
+            assert expected in text, expected
+        assert "変更されています" not in text
+        screenshot(browser, SHOTS, "11-amended")
+
+        earlier = certificate(ws, 1)
+        for member in ("key_digest", "revoked_key_digests"):
+            earlier.pop(member, None)
+        path = tmp_path / f"電子証書データ_{NUMBER}.json"
+        path.write_text(json.dumps(earlier, ensure_ascii=False, indent=2), encoding="utf-8")
+        browser.get(server.url + "check")
+        browser.find_element(By.NAME, "file").send_keys(str(path))
+        text = click_and_read(browser, "form[action='/check'] button")
+        assert "署名は正しく、改ざんはありません" in text
+        assert "このファイルより後の版があります（このファイルは第1版、現在は第2版）" in text and "変更第1号 令和7年9月10日" in text
+        screenshot(browser, SHOTS, "12-check-earlier-version")
+
+        ws.drop("cancel.json", {"schema": "mailbatch.cancellation/v1", "contract_number": NUMBER, "concluded_on": "2025-10-14",
+                                "reason": "契約解除に伴う解約"})
+        run(ws)
+        text = submit(browser, server.url, NUMBER, new_key)
+        assert "状態: 解約" in text and "この保証契約は令和7年10月14日付けで解約されています（理由: 契約解除に伴う解約）" in text
+        assert "令和7年10月14日付けで解約" in text and "変更第1号" in text
+        screenshot(browser, SHOTS, "13-cancelled")
+        text = submit(browser, server.url, NUMBER, old_key)
+        assert "この保証契約は令和7年10月14日付けで解約されています" in text and "変更されています" in text
+    finally:
+        browser.quit()
+        assert server.stop() == 0
+
+
+def test_preview_and_resend_of_a_changed_contract(signed, tmp_path):
+    ws = signed
+    ws.drop("original.json", sample_record(NUMBER))
+    run(ws)
+    change = tmp_path / "amend1.json"
+    change.write_text(json.dumps(amendment(**FIRST), ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "preview"
+    result = ws.run("preview", str(change), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    names = sorted(os.listdir(out))
+    assert f"保証証書_{NUMBER}_変更第1号.pdf" in names and f"保証料計算書_{NUMBER}_変更第1号.pdf" in names
+    assert "変更内容" in pdf_text(str(out / f"保証証書_{NUMBER}_変更第1号.pdf"))
+    assert certificate(ws).get("version", 1) == 1, "a preview commits nothing"
+    # resend sends the current version's mails, never the original's.
+    ws.drop("amend1.json", amendment(**FIRST))
+    run(ws)
+    before = len(ws.messages())
+    result = ws.run("resend", NUMBER, "--to", "contractor")
+    assert result.returncode == 0, result.stderr
+    assert ws.listdir("outbox") == [f"{NUMBER}.v2.contractor.json"]
+    run(ws)
+    resent = ws.messages()[before:]
+    assert len(resent) == 1 and "変更第1号" in resent[0][1]["Subject"]

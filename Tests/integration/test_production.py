@@ -63,11 +63,11 @@ def test_a_spool_newer_than_the_binary_is_refused(workspace):
     ws = workspace
     ws.drop("a.json", sample_record("R07-4621-000521"))
     assert ws.run("run").returncode == 0
-    assert open(os.path.join(ws.spool, "VERSION")).read().strip() == "1"
+    assert open(os.path.join(ws.spool, "VERSION")).read().strip() == "2"
     open(os.path.join(ws.spool, "VERSION"), "w").write("7\n")
     result = ws.run("run")
     assert result.returncode == 2
-    assert "format 7" in result.stderr and "format 1" in result.stderr
+    assert "format 7" in result.stderr and "format 2" in result.stderr
 
 
 def test_an_old_spool_is_upgraded_and_delivered(workspace, tmp_path):
@@ -93,6 +93,39 @@ def test_an_old_spool_is_upgraded_and_delivered(workspace, tmp_path):
     assert os.listdir(os.path.join(ws.spool, "outbox")) == []
     got = {env["rcpt_tos"][0] for env, _, _ in ws.messages()}
     assert len(ws.messages()) == len(outbox) and len(got) >= 1
+
+
+def test_the_previous_release_spool_is_upgraded_then_changed(workspace):
+    """A spool made by release e43a69a (format 1: one contract mailed, one with its mail deferred):
+    refused until `upgrade`, then delivered, then a change of the old contract becomes version 2."""
+    ws = workspace
+    fixture = os.path.join(os.path.dirname(__file__), "fixtures", "spool-format1.tar.gz")
+    with tarfile.open(fixture) as tar:
+        tar.extractall(ws.spool, filter="data")
+    assert open(os.path.join(ws.spool, "VERSION")).read().strip() == "1"
+    refused = ws.run("run")
+    assert refused.returncode == 2 and "format 1" in refused.stderr and "mailbatch upgrade" in refused.stderr
+    # A key reissue the previous release left half-done becomes a pending commit.
+    os.makedirs(os.path.join(ws.spool, "journal"), exist_ok=True)
+    open(os.path.join(ws.spool, "journal", "reissue-R07-4621-000612"), "w").write("reissue R07-4621-000612\n")
+    up = ws.run("upgrade")
+    assert up.returncode == 0 and "from format 1 to 2" in up.stdout and "1 journal entr" in up.stdout, up.stdout + up.stderr
+    assert os.listdir(os.path.join(ws.spool, "journal")) == ["commit-R07-4621-000612"]
+    assert ws.run("retry", "--all").returncode == 0
+    run = ws.run("run")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert os.listdir(os.path.join(ws.spool, "outbox")) == [] and os.listdir(os.path.join(ws.spool, "journal")) == []
+    assert [env["rcpt_tos"] for env, _, _ in ws.messages()] == [["somu@example.jp"]]
+    change = sample_record("R07-4621-000611", guarantee__amount=20000000)
+    change["amendment"] = {"number": 1, "concluded_on": "2025-10-01", "premium": 0}
+    ws.drop("change.json", change)
+    run = ws.run("run")
+    assert run.returncode == 0, run.stdout + run.stderr
+    folder = ws.contract("R07-4621-000611")
+    assert json.load(open(os.path.join(folder, "certificate.json")))["version"] == 2
+    assert sorted(os.listdir(os.path.join(folder, "versions", "1"))) == ["certificate.json", "documents", "key", "record.json", "source.json"]
+    assert sorted(os.listdir(os.path.join(folder, "sent"))) [0].startswith("contractor.")
+    assert any("変更第1号" in msg["Subject"] for _, msg, _ in ws.messages())
 
 
 def test_an_unreadable_envelope_is_held_not_dead_lettered(workspace):

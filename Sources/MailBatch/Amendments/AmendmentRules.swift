@@ -64,14 +64,17 @@ enum AmendmentRules {
         case .cancelled:
             return .reject(
                 RecordRejection(
-                    path: "$.amendment", "contract \(number) was cancelled (解約) on \(current.cancelledOn?.description ?? "?"); a cancelled guarantee is not changed"))
+                    path: "$.amendment",
+                    "contract \(number) was cancelled (解約) on \(current.cancelledOn?.description ?? "?"); a cancelled guarantee is not changed"))
         case .revoked:
             return .reject(RecordRejection(path: "$.amendment", "contract \(number) is revoked (失効); a revoked certificate is not changed"))
         case .valid: break
         }
         if target <= currentVersion {
             guard let existing = stored(target) else {
-                return .reject(RecordRejection(path: "$.amendment.number", "変更第\(amendment.number)号 of \(number) is issued but its record cannot be read; ask an operator"))
+                return .reject(
+                    RecordRejection(path: "$.amendment.number", "変更第\(amendment.number)号 of \(number) is issued but its record cannot be read; ask an operator")
+                )
             }
             let differences = JSONDifference.paths(existing, normalized)
             return .reject(
@@ -95,7 +98,8 @@ enum AmendmentRules {
                         ValidationIssue(
                             path: "$.\($0.0.path)",
                             expected:
-                                "a change (変更) must not alter \($0.0.path): it was \"\($0.0.value)\", this file has \"\($0.1.value)\"; if the guarantee itself is different, cancel it and conclude a new one")
+                                "a change (変更) must not alter \($0.0.path): it was \"\($0.0.value)\", this file has \"\($0.1.value)\"; if the guarantee itself is different, cancel it and conclude a new one"
+                        )
                     }))
         }
         let previousDay = current.amendment?.concludedOn ?? current.concludedOn

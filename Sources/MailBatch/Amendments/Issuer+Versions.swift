@@ -40,7 +40,9 @@ extension Issuer {
         let number = record.contractNumber
         let files = bundle.files(contractNumber: number, record: normalized, source: source, mailFrom: builder.configuration.mail.from.address, epoch: epoch)
         let what = record.amendment.map { "変更第\($0.number)号 (version \(bundle.certificate.currentVersion))" } ?? "a change"
-        return try commit(files, number, history: "\(what) issued by \(ProcessUser.name) with a new key; version \(current.certificate.currentVersion) kept in versions/", current, epoch)
+        return try commit(
+            files, number, history: "\(what) issued by \(ProcessUser.name) with a new key; version \(current.certificate.currentVersion) kept in versions/",
+            current, epoch)
     }
 
     func cancel(_ cancellation: Cancellation, orderer: Orderer, source: [UInt8], current: Current) throws(Failure) -> ContractFolder {

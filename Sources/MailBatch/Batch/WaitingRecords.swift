@@ -38,7 +38,9 @@ struct WaitingRecords {
                     issues: [
                         ValidationIssue(
                             path: "$",
-                            expected: "waited \(waitDays) days ([amendments] wait_days) in waiting/ and was given up: \(reason). Send the missing record first, then this one again")
+                            expected:
+                                "waited \(waitDays) days ([amendments] wait_days) in waiting/ and was given up: \(reason). Send the missing record first, then this one again"
+                        )
                     ], at: JST.iso8601(epochSeconds: now()))
                 try spool.write(text, to: "\(spool.rejected)/\(target).error.txt")
                 try PosixFS.move(path, to: "\(spool.rejected)/\(target)")

@@ -15,7 +15,9 @@ struct UpgradeCommand: ParsableCommand {
         if result.from == SpoolFormat.current && result.envelopes == 0 {
             print("the spool is already format \(SpoolFormat.current); nothing to do")
         } else {
-            print("spool upgraded from format \(result.from) to \(SpoolFormat.current): \(result.envelopes) envelope(s) rewritten")
+            print(
+                "spool upgraded from format \(result.from) to \(SpoolFormat.current): \(result.envelopes) envelope(s) rewritten, \(result.journalEntries) journal entr(ies) renamed"
+            )
         }
     }
 }

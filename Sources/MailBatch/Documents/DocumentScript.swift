@@ -66,7 +66,8 @@ enum DocumentBlock: Equatable, Sendable {
             case "change": blocks.append(.change(item: text, before: "", after: ""))
             case "before", "after":
                 guard case .change(let item, let before, let after)? = blocks.last else { throw ParseError(line: number + 1, text: String(line)) }
-                blocks[blocks.count - 1] = directive == "before" ? .change(item: item, before: text, after: after) : .change(item: item, before: before, after: text)
+                blocks[blocks.count - 1] =
+                    directive == "before" ? .change(item: item, before: text, after: after) : .change(item: item, before: before, after: text)
             case "field":
                 let parts = text.components(separatedBy: " | ")
                 blocks.append(.field(label: parts[0], value: parts.dropFirst().joined(separator: " | ")))

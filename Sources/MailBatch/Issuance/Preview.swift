@@ -36,7 +36,8 @@ struct Preview {
             FileHandleStderr.write("note: \(file) would be rejected by a run today: \(problem.description)\n")
         }
         let bundle = try IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner())
-            .build(record, orderer: orderer, key: IssueBuilder.sampleKey, epochSeconds: now(), sample: true)
+            .build(
+                record, orderer: orderer, key: IssueBuilder.sampleKey, epochSeconds: now(), sample: true, change: try change(record, file: file, today: today))
         try PosixFS.makeDirectory(folder)
         var written: [String] = []
         for document in bundle.documents {
@@ -50,5 +51,29 @@ struct Preview {
             written.append(path)
         }
         return written
+    }
+
+    /// A change record is previewed against the contract's current version in the configured spool.
+    private func change(_ record: ContractRecord, file: String, today: CivilDate) throws -> IssueBuilder.Change? {
+        guard let amendment = record.amendment else { return nil }
+        let folder = ContractFolder(path: configuration.spool.contractFolder(record.contractNumber))
+        guard PosixFS.exists(folder.path), let current = Issuer.Current(folder) else {
+            throw Failure(
+                description:
+                    "\(file) is 変更第\(amendment.number)号 of \(record.contractNumber), which is not issued in \(configuration.spool.contracts); a change is previewed against its issued version"
+            )
+        }
+        let normalized = Array(try SpoolJSON.encode(record))
+        let decision = AmendmentRules.decide(
+            record, normalized: normalized, current: current.certificate, previous: current.record, stored: { _ in nil }, today: today)
+        let why: String
+        switch decision {
+        case .issue(let changes, let mailOnly):
+            return .init(previous: current.certificate, previousFingerprint: current.fingerprint, changes: changes, mailOnly: mailOnly)
+        case .duplicate: why = "it is issued already"
+        case .wait(let reason): why = reason
+        case .reject(let rejection): why = rejection.description
+        }
+        throw Failure(description: "\(file) would not be issued as the next version of \(record.contractNumber): \(why)")
     }
 }

@@ -94,7 +94,8 @@ struct ContractReport {
             }
             out += "    key fingerprint: \(String(c.keyDigest.prefix(16)))\(c.state == .cancelled ? " (the previous version's key)" : "")\n"
             let documents = ((try? PosixFS.list(place.documents)) ?? []).sorted()
-            out += "    documents: \(documents.isEmpty ? "none" : documents.joined(separator: ", "))  (\(version == current.currentVersion ? "documents/" : "versions/\(version)/documents/"))\n"
+            out +=
+                "    documents: \(documents.isEmpty ? "none" : documents.joined(separator: ", "))  (\(version == current.currentVersion ? "documents/" : "versions/\(version)/documents/"))\n"
             let stems = MessageRole.allCases.map { MessageKey(contract: number, version: version, role: $0) }.filter { PosixFS.exists(folder.envelope($0)) }
             out += "    mails: \(stems.isEmpty ? "none" : stems.map(\.stem).joined(separator: ", "))\n"
         }

@@ -7,6 +7,7 @@ struct SpoolUpgrade {
     struct Result {
         var from: Int
         var envelopes = 0
+        var journalEntries = 0
     }
 
     func run() throws -> Result {
@@ -29,6 +30,16 @@ struct SpoolUpgrade {
                     try spool.write(envelope.encoded(), to: path)
                     result.envelopes += 1
                 }
+            }
+        }
+        if found < 2 {
+            // 1 → 2: nothing of an issued contract moves (version 1 keeps its names); a key reissue
+            // an older mailbatch left half-done (`journal/reissue-<番号>`) becomes a pending commit.
+            for name in (try? PosixFS.list(spool.journal)) ?? [] where name.hasPrefix("reissue-") {
+                let number = String(name.dropFirst("reissue-".count))
+                try spool.write("commit \(number)\n", to: "\(spool.journal)/commit-\(number)")
+                try PosixFS.remove("\(spool.journal)/\(name)")
+                result.journalEntries += 1
             }
         }
         try spool.write("\(SpoolFormat.current)\n", to: SpoolFormat.versionFile(spool))

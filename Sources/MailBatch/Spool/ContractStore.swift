@@ -175,23 +175,15 @@ struct ContractStore: Sendable {
         let dropped = try spool.dropStaleQueued(folder, number: number)
         try spool.enqueue(folder, now: now)
         try PosixFS.remove(entry(number))
-        if PosixFS.exists(legacyEntry(number)) { try PosixFS.remove(legacyEntry(number)) }
         return dropped
     }
-
-    /// `reissue-<番号>`: the entry an earlier mailbatch wrote for a key reissue; finished the same way.
-    private func legacyEntry(_ number: String) -> String { "\(spool.journal)/reissue-\(number)" }
 
     /// Finishes every commit a crash left between its exchange and its queueing (each run does this first).
     func finishPending(now: Int) throws(FileSystemError) {
         let names = (try? PosixFS.list(spool.journal)) ?? []
-        for name in names {
-            let number =
-                name.hasPrefix("commit-")
-                ? String(name.dropFirst("commit-".count)) : name.hasPrefix("reissue-") ? String(name.dropFirst("reissue-".count)) : nil
-            guard let number else { continue }
-            if !PosixFS.exists(entry(number)) { try recordPending(number) }
-            _ = try finish(number, now: now)
+        // (`reissue-<番号>` entries of format-1 spools become `commit-` entries in `mailbatch upgrade`.)
+        for name in names where name.hasPrefix("commit-") {
+            _ = try finish(String(name.dropFirst("commit-".count)), now: now)
         }
     }
 }

@@ -1,10 +1,12 @@
 /// The spool's format version (`spool/VERSION`) and the schema version of each envelope: a run
 /// refuses a spool newer than it knows, and says when an older one needs `mailbatch upgrade`.
 ///
-/// Format 1: `VERSION` holds `1`; every envelope carries `"schema": 1`. Format 0 is every spool made
-/// before versions existed (no `VERSION` file, envelopes without `schema`).
+/// Format 2: contract folders may hold earlier versions (`versions/<n>/`), messages of later versions
+/// (`v2.contractor.eml`, `R07-….v2.contractor.json`) and `waiting/`; a format-1 mailbatch would misread
+/// them, so it refuses the spool. Format 1: `VERSION` holds `1`; every envelope carries `"schema": 1`.
+/// Format 0 is every spool made before versions existed (no `VERSION` file, envelopes without `schema`).
 enum SpoolFormat {
-    static let current = 1
+    static let current = 2
     static let envelopeSchema = 1
 
     enum Problem: Error, CustomStringConvertible {

@@ -72,7 +72,7 @@ extension Viewer {
         context["state"] = CertificateRows.stateName(c)
         context["state_class"] = c.state.rawValue
         if let current = shown.current {
-            context["state"] = "変更前の内容（現在は\(CertificateRows.stateName(current))）"
+            context["state"] = "変更前の内容（最新ではありません）"
             context["state_class"] = "superseded"
             context["superseded"] = CertificateRows.supersededNotice(current)
         }
