@@ -416,3 +416,32 @@ def test_preview_and_resend_of_a_changed_contract(signed, tmp_path):
     run(ws)
     resent = ws.messages()[before:]
     assert len(resent) == 1 and "変更第1号" in resent[0][1]["Subject"]
+
+
+def test_a_key_reissue_after_a_change_keeps_the_earlier_versions(signed):
+    ws = signed
+    ws.drop("original.json", sample_record(NUMBER))
+    run(ws)
+    first_key = key_of(ws)
+    ws.drop("amend1.json", amendment(**FIRST))
+    run(ws)
+    second_key = key_of(ws)
+    result = ws.run("reissue-key", NUMBER)
+    assert result.returncode == 0, result.stderr
+    run(ws)
+    third_key = key_of(ws)
+    current = certificate(ws)
+    assert current["version"] == 2 and current["amendment"]["number"] == 1 and current["key_reissued_at"]
+    assert key_of(ws, 1) == first_key and third_key != second_key
+    assert ws.run("verify", NUMBER, third_key).returncode == 0
+    assert "replaced by a new one" in ws.run("verify", NUMBER, second_key).stderr
+    assert "この電子証書は変更されています" in ws.run("verify", NUMBER, first_key).stderr
+    statement = pdf_text(os.path.join(ws.contract(NUMBER), "documents", "premium-statement.pdf"))
+    assert "追加保証料" in statement and "金3,000円" in statement and "金52,000円" not in statement
+    sent = sorted(os.listdir(os.path.join(ws.contract(NUMBER), "sent")))
+    assert sum(1 for f in sent if f.startswith("contractor.")) == 1 and sum(1 for f in sent if f.startswith("v2.contractor.")) == 2
+    # A cancelled contract gets no new key.
+    ws.drop("cancel.json", {"schema": "mailbatch.cancellation/v1", "contract_number": NUMBER, "concluded_on": "2025-10-14"})
+    run(ws)
+    refused = ws.run("reissue-key", NUMBER)
+    assert refused.returncode != 0 and "cancelled" in refused.stderr

@@ -81,8 +81,8 @@ struct IssueBuilder: Sendable {
             office: configuration.branches.office(record.branch) ?? configuration.branches.standard, viewerURL: configuration.viewerURL)
         facts.fingerprint = CertificateSignature.fingerprint(of: certificateJSON)
         var kinds = DocumentKind.allCases
-        if let amendment = record.amendment, change != nil {
-            // The change's own papers: the additional premium's, when there is one.
+        if let amendment = record.amendment, certificate.amendment != nil {
+            // A changed version's own papers (also when its key is reissued): the additional premium's, when there is one.
             facts.premium = Premium(base: amendment.premium, discount: 0)
             facts.premiumPaidOn = amendment.concludedOn
             facts.mailOnlyChanges = change?.mailOnly ?? []

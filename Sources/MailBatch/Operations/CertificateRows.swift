@@ -41,6 +41,9 @@ enum CertificateRows {
     /// What the viewer and `verify` say of an earlier version opened with its own key.
     static func supersededNotice(_ current: Certificate) -> String {
         let latest = current.amendment.map { "（\(amendmentName($0))）" } ?? ""
+        if current.state == .revoked {
+            return "この電子証書は変更されています\(latest)。変更後の電子証書は失効しています。"
+        }
         if current.state == .cancelled {
             return "この電子証書は変更されています\(latest)。この保証契約は\(current.cancelledOn.map(JapaneseFormat.wareki) ?? "")付けで解約されています。"
         }

@@ -21,6 +21,9 @@ struct KeyReissue {
     func reissue(_ number: String) throws -> [String] {
         let (folder, certificate, _) = try load(number)
         guard certificate.state != .revoked else { throw Failure(description: "contract \(number) is revoked; a revoked certificate gets no new key") }
+        guard certificate.state != .cancelled else {
+            throw Failure(description: "contract \(number) was cancelled (解約); a cancelled certificate gets no new key")
+        }
         let record = try ContractValidator.validate(PosixFS.read(folder.record))
         let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
         let orderer = directory.orderer(for: record) ?? Orderer(name: record.orderer.name, title: certificate.obligee.title)

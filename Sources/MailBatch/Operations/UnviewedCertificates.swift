@@ -19,13 +19,17 @@ enum UnviewedCertificates {
         var out: [Entry] = []
         for number in try PosixFS.list(spool.contracts).filter({ !$0.hasPrefix(".") }).sorted() {
             let folder = ContractFolder(path: spool.contractFolder(number))
-            // `orderer.<epoch>.json`: the latest is the current version's sending.
-            let sent = ((try? PosixFS.list(folder.sent)) ?? []).filter { $0.hasPrefix("orderer.") }
-            guard let latest = sent.compactMap({ Int($0.split(separator: ".").dropFirst().first ?? "") }).max(), now - latest >= afterSeconds
+            // The current version's orderer mail (`orderer.<epoch>.json`, `v2.orderer.<epoch>.json`): its latest sending.
+            // Only a contract with earlier versions needs its certificate read to know which version is current.
+            let version = PosixFS.isDirectory(folder.versions) ? folder.currentVersion : 1
+            let key = MessageKey(contract: number, version: version, role: .orderer)
+            let sent = ((try? PosixFS.list(folder.sent)) ?? []).filter(key.isSentFile)
+            guard let latest = sent.map(MessageKey.sentEpoch).max(), now - latest >= afterSeconds,
+                let file = sent.first(where: { MessageKey.sentEpoch($0) == latest })
             else { continue }
             guard let (certificate, _, _) = folder.readCertificate(), certificate.state == .valid, spool.currentView(of: certificate) == nil
             else { continue }
-            let envelope = try? Envelope.decode(PosixFS.read("\(folder.sent)/orderer.\(latest).json"))
+            let envelope = try? Envelope.decode(PosixFS.read("\(folder.sent)/\(file)"))
             out.append(Entry(contractNumber: number, sentAt: JST.iso8601(epochSeconds: latest), to: envelope?.to ?? []))
         }
         return out
