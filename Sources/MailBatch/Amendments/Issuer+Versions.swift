@@ -32,7 +32,7 @@ extension Issuer {
         let bundle: IssueBundle
         do {
             bundle = try builder.build(
-                record, orderer: orderer, key: AuthenticationKey.generate(), epochSeconds: epoch,
+                record, orderer: orderer, title: current.certificate.obligee.title, key: AuthenticationKey.generate(), epochSeconds: epoch,
                 change: .init(previous: current.certificate, previousFingerprint: current.fingerprint, changes: changes, mailOnly: mailOnly))
         } catch {
             throw .template(error.description)

@@ -23,7 +23,7 @@ extension RecordProcessor {
         case .issue(let changes, let mailOnly):
             let problems = IssuanceChecks.problems(record, today: today, branches: issuer.builder.configuration.branches)
             guard problems.isEmpty else { return try reject(name, RecordRejection(problems)) }
-            let orderer = directory.orderer(for: record) ?? Orderer(name: record.orderer.name, title: current.certificate.obligee.title)
+            let (orderer, _) = IssuancePolicy.decideForIssued(record, issued: current.certificate, in: directory)
             do {
                 _ = try issuer.builder.stages.measure("issue") { () throws(Issuer.Failure) in
                     try issuer.amend(record, orderer: orderer, normalized: normalized, source: source, current: current, changes: changes, mailOnly: mailOnly)
@@ -72,7 +72,7 @@ extension RecordProcessor {
         if cancellation.concludedOn > today {
             return try reject(name, RecordRejection(path: "$.concluded_on", "\(cancellation.concludedOn) is in the future (today is \(today) in Japan)"))
         }
-        let orderer = directory.orderer(for: current.record) ?? Orderer(name: current.record.orderer.name, title: c.obligee.title)
+        let (orderer, _) = IssuancePolicy.decideForIssued(current.record, issued: c, in: directory)
         do {
             _ = try issuer.cancel(cancellation, orderer: orderer, source: source, current: current)
         } catch {

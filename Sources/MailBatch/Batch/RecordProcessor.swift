@@ -41,29 +41,11 @@ struct RecordProcessor: Sendable {
         case .contract(let read): record = read
         }
 
-        if let reason = PaperRouting.reason(for: record) {
-            return try routeToPaper(name, reason: reason)
-        }
-        let orderer: Orderer
-        switch Eligibility.decide(record, in: directory) {
-        case .notEligible(let reason): return try routeToPaper(name, reason: reason)
-        case .eligible(let found): orderer = found
-        }
-        if let field = orderer.missingFields(in: record).first {
-            return try reject(
-                name,
-                RecordRejection(
-                    path: "$.\(field)",
-                    "\(orderer.name) requires \(field) for \(record.guaranteeType.japaneseName) records (required_fields in its orderer table); add it to the record and drop the file into incoming/ again"
-                ))
-        }
-        guard IssueBuilder.ordererTitle(record, orderer) != nil else {
-            return try reject(
-                name,
-                RecordRejection(
-                    path: "$.orderer.title",
-                    "\(orderer.name) has no default addressee title: give orderer.title (for example 九州地方整備局長), or set title for it in the [orderers] file"
-                ))
+        let (orderer, title): (Orderer, String)
+        switch IssuancePolicy.decide(record, in: directory) {
+        case .paper(let reason): return try routeToPaper(name, reason: reason)
+        case .reject(let rejection): return try reject(name, rejection)
+        case .issue(let found, let addressee): (orderer, title) = (found, addressee)
         }
 
         let today = JST.components(epochSeconds: now()).date
@@ -79,7 +61,7 @@ struct RecordProcessor: Sendable {
         do {
             // Committed and queued by ContractStore.
             _ = try issuer.builder.stages.measure("issue") { () throws(Issuer.Failure) in
-                try issuer.issue(record, orderer: orderer, normalized: normalized, source: bytes)
+                try issuer.issue(record, orderer: orderer, title: title, normalized: normalized, source: bytes)
             }
         } catch {
             switch error {

@@ -30,11 +30,6 @@ struct IssueBuilder: Sendable {
         let description: String
     }
 
-    /// The addressee title: the record's own, else the directory's.
-    static func ordererTitle(_ record: ContractRecord, _ orderer: Orderer) -> String? {
-        record.orderer.title ?? orderer.title
-    }
-
     /// A change (変更) of an issued version: what it changes and the version it follows.
     struct Change {
         let previous: Certificate
@@ -48,12 +43,9 @@ struct IssueBuilder: Sendable {
     /// first issue time and lists the replaced key's digest as revoked. With `change` it is the next
     /// version: a new key, the 変更内容, the earlier versions listed, and the additional premium's papers.
     func build(
-        _ record: ContractRecord, orderer: Orderer, key: AuthenticationKey, epochSeconds: Int, sample: Bool = false,
+        _ record: ContractRecord, orderer: Orderer, title: String, key: AuthenticationKey, epochSeconds: Int, sample: Bool = false,
         previous: Certificate? = nil, change: Change? = nil
     ) throws(Failure) -> IssueBundle {
-        guard let title = Self.ordererTitle(record, orderer) else {
-            throw Failure(description: "no addressee title for \(orderer.name): give orderer.title in the record")
-        }
         var certificate = Certificate(
             record: record, ordererTitle: title, surety: configuration.mail.suretyName,
             issuedAt: JST.iso8601(epochSeconds: epochSeconds), keyDigest: key.digest(contractNumber: record.contractNumber))

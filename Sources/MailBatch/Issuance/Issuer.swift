@@ -20,11 +20,11 @@ struct Issuer: Sendable {
     }
 
     /// Builds the version (a new key) and hands it to `ContractStore`, which commits and queues it.
-    func issue(_ record: ContractRecord, orderer: Orderer, normalized: [UInt8], source: [UInt8]) throws(Failure) -> ContractFolder {
+    func issue(_ record: ContractRecord, orderer: Orderer, title: String, normalized: [UInt8], source: [UInt8]) throws(Failure) -> ContractFolder {
         let epoch = now()
         let bundle: IssueBundle
         do {
-            bundle = try builder.build(record, orderer: orderer, key: AuthenticationKey.generate(), epochSeconds: epoch)
+            bundle = try builder.build(record, orderer: orderer, title: title, key: AuthenticationKey.generate(), epochSeconds: epoch)
         } catch {
             throw .template(error.description)
         }

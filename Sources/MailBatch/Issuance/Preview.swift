@@ -24,12 +24,13 @@ struct Preview {
         }
         let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
         let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
-        var orderer = Orderer(name: record.orderer.name)
-        switch Eligibility.decide(record, in: directory) {
-        case .eligible(let found): orderer = found
-        case .notEligible(let reason):
-            if let known = directory.orderer(for: record) { orderer = known }
-            FileHandleStderr.write("note: \(file) would not be issued electronically: \(reason)\n")
+        // The run's own decision; a preview renders anyway and says what a run would do instead.
+        var orderer = directory.orderer(for: record) ?? Orderer(name: record.orderer.name, title: record.orderer.title)
+        var title = record.orderer.title ?? orderer.title ?? record.orderer.name
+        switch IssuancePolicy.decide(record, in: directory) {
+        case .issue(let found, let addressee): (orderer, title) = (found, addressee)
+        case .paper(let reason): FileHandleStderr.write("note: \(file) would not be issued electronically: \(reason)\n")
+        case .reject(let rejection): FileHandleStderr.write("note: \(file) would be rejected by a run: \(rejection.description)\n")
         }
         let today = JST.components(epochSeconds: now()).date
         for problem in IssuanceChecks.problems(record, today: today, branches: configuration.branches) {
@@ -37,7 +38,8 @@ struct Preview {
         }
         let bundle = try IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner())
             .build(
-                record, orderer: orderer, key: IssueBuilder.sampleKey, epochSeconds: now(), sample: true, change: try change(record, file: file, today: today))
+                record, orderer: orderer, title: title, key: IssueBuilder.sampleKey, epochSeconds: now(), sample: true,
+                change: try change(record, file: file, today: today))
         try PosixFS.makeDirectory(folder)
         var written: [String] = []
         for document in bundle.documents {

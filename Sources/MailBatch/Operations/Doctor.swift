@@ -57,7 +57,9 @@ struct Doctor {
             let record = try ContractValidator.validate(Array(DoctorSample.record.utf8))
             let orderer = Orderer(name: record.orderer.name, title: record.orderer.title, submission: [.email], emails: ["doctor@example.jp"])
             let bundle = try IssueBuilder(configuration: configuration, templates: templates)
-                .build(record, orderer: orderer, key: IssueBuilder.sampleKey, epochSeconds: WallClock.epochSeconds(), sample: true)
+                .build(
+                    record, orderer: orderer, title: record.orderer.title ?? record.orderer.name, key: IssueBuilder.sampleKey,
+                    epochSeconds: WallClock.epochSeconds(), sample: true)
             let sizes = bundle.documents.map { "\($0.kind.rawValue) \($0.bytes.count / 1024) KiB" }.joined(separator: ", ")
             return Check(
                 name: "templates", ok: true, detail: "\(templates.names.count) templates; a sample renders (\(sizes); \(bundle.messages.count) mails)",

@@ -26,11 +26,11 @@ struct KeyReissue {
         }
         let record = try ContractValidator.validate(PosixFS.read(folder.record))
         let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
-        let orderer = directory.orderer(for: record) ?? Orderer(name: record.orderer.name, title: certificate.obligee.title)
+        let (orderer, title) = IssuancePolicy.decideForIssued(record, issued: certificate, in: directory)
         let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
         let builder = IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner())
         let epoch = now()
-        let bundle = try builder.build(record, orderer: orderer, key: AuthenticationKey.generate(), epochSeconds: epoch, previous: certificate)
+        let bundle = try builder.build(record, orderer: orderer, title: title, key: AuthenticationKey.generate(), epochSeconds: epoch, previous: certificate)
 
         let files = bundle.files(
             contractNumber: number, record: try PosixFS.read(folder.record), source: try PosixFS.read(folder.source),
