@@ -17,6 +17,10 @@ final class RecordingServer: Sendable {
     }
 
     private let state = Mutex<(sent: [Sent], replies: [TransportResult])>(([], []))
+    /// Looks at each message as it arrives (for example, at the spool the moment it is sent).
+    private let inspect: @Sendable ([UInt8]) -> Void
+
+    init(inspect: @escaping @Sendable ([UInt8]) -> Void = { _ in }) { self.inspect = inspect }
 
     /// Replies to give, one per message, before falling back to 250.
     func reply(_ results: TransportResult...) { state.withLock { $0.replies += results } }
@@ -26,7 +30,8 @@ final class RecordingServer: Sendable {
     func transport() -> any MailTransport { Connection(server: self) }
 
     fileprivate func take(_ sent: Sent) -> TransportResult {
-        state.withLock { s in
+        inspect(sent.message)
+        return state.withLock { s in
             let result = s.replies.isEmpty ? .accepted(reply: "250 2.0.0 queued") : s.replies.removeFirst()
             if case .accepted = result { s.sent.append(sent) }
             return result
@@ -55,10 +60,14 @@ final class FixedClock: Sendable {
 final class TestSpool: Sendable {
     let root: String
     let clock = FixedClock()
-    let server = RecordingServer()
+    let server: RecordingServer
     let configuration: Configuration
 
-    init(extraConfiguration: String = "", at day: String = "2025-07-01T10:00:00+09:00") throws {
+    init(
+        extraConfiguration: String = "", at day: String = "2025-07-01T10:00:00+09:00", workers: Int = 1,
+        server: RecordingServer = RecordingServer()
+    ) throws {
+        self.server = server
         var template = Array("/tmp/mailbatch-test-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw FileSystemError("make a temporary folder in", "/tmp")
@@ -66,7 +75,7 @@ final class TestSpool: Sendable {
         root = String(cString: made)
         let text = """
             spool = "spool"
-            workers = 1
+            workers = \(workers)
             [smtp]
             url = "smtp://127.0.0.1:2525"
             tls = "none"
@@ -151,6 +160,37 @@ struct BatchRunTests {
         let report = try u.run()
         #expect(report.delivery.failed == 1 && report.exitCode == ExitCodes.attention)
         #expect(u.list(u.spool.failed) == ["R07-4621-000123.contractor.json"])
+    }
+
+    @Test("mail sent while the others are still issued: each message only after its contract's folder is committed")
+    func deliversBesideIssuing() throws {
+        // The server looks into the spool as each message arrives: the contract named in its
+        // Message-ID must already have its committed certificate.
+        let root = Mutex<String?>(nil)
+        let uncommitted = Mutex<[String]>([])
+        let looked = Mutex(0)
+        let server = RecordingServer { message in
+            looked.withLock { $0 += 1 }
+            let text = String(decoding: message, as: UTF8.self)
+            guard let id = text.split(separator: "\r\n").first(where: { $0.hasPrefix("Message-ID: <") }),
+                let spool = root.withLock({ $0 })
+            else { return uncommitted.withLock { $0.append("no Message-ID") } }
+            let number = String(id.dropFirst("Message-ID: <".count).prefix { $0 != "." })
+            if access("\(spool)/contracts/\(number)/certificate.json", F_OK) != 0 { uncommitted.withLock { $0.append(number) } }
+        }
+        let t = try TestSpool(workers: 2, server: server)
+        root.withLock { $0 = t.spool.root }
+        let numbers = (1...24).map { String(format: "R07-4621-%06d", 200 + $0) }
+        for number in numbers {
+            try t.drop("\(number).json", Fixtures.replacing("R07-4621-000123", with: number))
+        }
+        let report = try t.run()
+        #expect(report.issued == 24 && report.delivery.sent == 24 && report.exitCode == ExitCodes.success)
+        #expect(looked.withLock { $0 } == 24 && uncommitted.withLock { $0 }.isEmpty)
+        #expect(Set(t.server.sent.flatMap(\.recipients)) == ["keiri@hioki-kensetsu.example.jp"] && t.server.sent.count == 24)
+        #expect(t.list(t.spool.outbox).isEmpty)
+        // Each message is sent once and lands in its own contract's sent/.
+        for number in numbers { #expect(t.list("\(t.spool.contractFolder(number))/sent").count == 1) }
     }
 
     @Test("bad and out-of-date records are set aside with their reason; the batch goes on")

@@ -67,39 +67,61 @@ struct BatchRun: Sendable {
         }
     }
 
-    /// Returned mail, then new records, then delivery; what stops the run early is in the report.
+    /// Returned mail, then new records (their mail sent while the others are issued), then the rest of
+    /// the delivery; what stops the run early is in the report.
     private func steps(_ spool: Spool, _ report: inout RunReport) {
-        do {
-            // Returned mail first, so a bounce is in the spool's state before anything is reported.
-            report.bounces = try BounceIntake(
-                spool: spool, settings: configuration.bounces, schedule: RetrySchedule(configuration.delivery), logger: logger, now: now
-            ).takeUp()
-            try intake(spool, &report)
-            if configuration.notify?.contractorOnView == true {
-                let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
-                _ = try ViewNotices(configuration: configuration, templates: templates, now: now).queue(spool)
-            }
-        } catch let error as FileSystemError {
-            report.stoppedBy = error.description
-            logger.error("run stopped", metadata: ["error": "\(error.description)"])
-            return
-        } catch let error as ConfigurationError {
-            report.stoppedBy = error.description
-            report.stopIsConfiguration = true
-            return
-        } catch {
-            report.stoppedBy = "\(error)"
-            return
-        }
-
         let smtp = configuration.smtp
         let makeTransport = makeTransport
         var delivery = OutboxDelivery(
             spool: spool, delivery: configuration.delivery, logger: logger, now: now,
             makeTransport: { try makeTransport(smtp) })
         delivery.returnPath = configuration.bounces?.returnPath
+        var pump: DeliveryPump?
+        let gate = VersionGate()
+        // Whatever stops the run, the pump is stopped and what it sent is counted.
+        func finishPump() -> (seen: Set<String>, health: ConnectionHealth?) {
+            guard let running = pump else { return ([], nil) }
+            pump = nil
+            let (tally, seen, failure) = running.finish()
+            report.delivery.add(tally)
+            if let failure, report.stoppedBy == nil { report.stoppedBy = failure.description }
+            return (seen, running.health)
+        }
         do {
-            report.delivery = try stages.measure("send") { () throws(FileSystemError) in try delivery.deliverDue() }
+            // Returned mail first, so a bounce is in the spool's state before anything is reported.
+            report.bounces = try BounceIntake(
+                spool: spool, settings: configuration.bounces, schedule: RetrySchedule(configuration.delivery), logger: logger, now: now
+            ).takeUp()
+            try intake(spool, &report, gate: gate) {
+                // Started once the records are about to be issued; it sends only what they queue.
+                let started = DeliveryPump(delivery: delivery, gate: gate, stages: stages, alreadyQueued: try PosixFS.list(spool.outbox))
+                started.start()
+                pump = started
+            }
+            if configuration.notify?.contractorOnView == true {
+                let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
+                _ = try ViewNotices(configuration: configuration, templates: templates, now: now).queue(spool)
+            }
+        } catch let error as FileSystemError {
+            _ = finishPump()
+            report.stoppedBy = error.description
+            logger.error("run stopped", metadata: ["error": "\(error.description)"])
+            return
+        } catch let error as ConfigurationError {
+            _ = finishPump()
+            report.stoppedBy = error.description
+            report.stopIsConfiguration = true
+            return
+        } catch {
+            _ = finishPump()
+            report.stoppedBy = "\(error)"
+            return
+        }
+        let (seen, health) = finishPump()
+        if report.stoppedBy != nil { return }
+        do {
+            let rest = try stages.measure("send") { () throws(FileSystemError) in try delivery.deliverDue(skipping: seen, health: health) }
+            report.delivery.add(rest)
         } catch {
             report.stoppedBy = error.description
         }
@@ -125,7 +147,8 @@ struct BatchRun: Sendable {
         }
     }
 
-    private func intake(_ spool: Spool, _ report: inout RunReport) throws {
+    /// - Parameter willIssue: called once, just before records are issued.
+    private func intake(_ spool: Spool, _ report: inout RunReport, gate: VersionGate, willIssue: () throws -> Void) throws {
         let leftovers = try PosixFS.list(spool.processing).filter { !$0.hasPrefix(".") }
         let intake = Intake(spool: spool, logger: logger, now: now)
         let candidates = try intake.candidates()
@@ -135,8 +158,10 @@ struct BatchRun: Sendable {
         let waiting = WaitingRecords(spool: spool, waitDays: configuration.amendmentWaitDays, now: now)
         defer { report.waiting = waiting.files().count }
         guard !leftovers.isEmpty || !candidates.isEmpty || !waiting.files().isEmpty else { return }
-        let processor = try makeProcessor(spool, directory)
+        var processor = try makeProcessor(spool, directory)
+        processor.versionGate = gate
         _ = ProcessUser.name  // getpwuid is not thread-safe: look the user up before the workers start
+        try willIssue()
         if !leftovers.isEmpty || !candidates.isEmpty {
             try process(leftovers: leftovers, candidates: candidates, intake: intake, processor: processor, directory: directory, &report)
         }

@@ -1,10 +1,12 @@
 import Synchronization
 
-/// One lock for the changes and cancellations of a run (see `RecordProcessor.versionGate`).
+/// One lock for what replaces or writes into an issued contract's folder during a run: changes and
+/// cancellations (`RecordProcessor.versionGate`), and the delivery that runs beside the issuing
+/// (`DeliveryPump`), which moves sent mail into the folder a change would swap out.
 final class VersionGate: Sendable {
     private let lock = Mutex(())
 
-    func serially<T>(_ body: () throws -> T) rethrows -> T {
-        try lock.withLock { _ in try body() }
+    func serially<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        try lock.withLock { _ throws(E) in try body() }
     }
 }

@@ -19,10 +19,13 @@ struct OutboxDelivery: Sendable {
     let now: @Sendable () -> Int
     let makeTransport: @Sendable () throws -> any MailTransport
 
-    func deliverDue() throws(FileSystemError) -> DeliveryTally {
-        let files = try PosixFS.list(spool.outbox).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
+    /// - Parameters:
+    ///   - skipping: entries already handled in this run (by the `DeliveryPump`).
+    ///   - health: the connection-failure count so far in this run.
+    func deliverDue(skipping: Set<String> = [], health: ConnectionHealth? = nil) throws(FileSystemError) -> DeliveryTally {
+        let files = try PosixFS.list(spool.outbox).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") && !skipping.contains($0) }
         let connections = max(1, min(delivery.connections, files.count))
-        let health = ConnectionHealth(limit: delivery.maxConnectionFailures)
+        let health = health ?? ConnectionHealth(limit: delivery.maxConnectionFailures)
         if connections <= 1 {
             var tally = try OutboxWorker(delivery: self, health: health).deliver(files)
             tally.serverUnreachable = health.unreachable
@@ -35,14 +38,7 @@ struct OutboxDelivery: Sendable {
             results.withLock { $0.append(result) }
         }
         var total = DeliveryTally()
-        for result in results.withLock({ $0 }) {
-            let tally = try result.get()
-            total.sent += tally.sent
-            total.deferred += tally.deferred
-            total.failed += tally.failed
-            total.waiting += tally.waiting
-            total.held += tally.held
-        }
+        for result in results.withLock({ $0 }) { total.add(try result.get()) }
         total.serverUnreachable = health.unreachable
         return total
     }
