@@ -63,8 +63,7 @@ final class DeliveryPump: Sendable {
             let stopping = state.withLock { $0.stop }
             let fresh: [String]
             do {
-                let seen = state.withLock { $0.seen }
-                fresh = try PosixFS.list(delivery.spool.outbox).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") && !seen.contains($0) }
+                fresh = try delivery.queuedEntries(skipping: state.withLock { $0.seen })
             } catch {
                 state.withLock { $0.failure = error }
                 return

@@ -19,11 +19,16 @@ struct OutboxDelivery: Sendable {
     let now: @Sendable () -> Int
     let makeTransport: @Sendable () throws -> any MailTransport
 
+    /// The queue entries in `outbox/` (not temporary files), less those named in `skipping`.
+    func queuedEntries(skipping: Set<String> = []) throws(FileSystemError) -> [String] {
+        try PosixFS.list(spool.outbox).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") && !skipping.contains($0) }
+    }
+
     /// - Parameters:
     ///   - skipping: entries already handled in this run (by the `DeliveryPump`).
     ///   - health: the connection-failure count so far in this run.
     func deliverDue(skipping: Set<String> = [], health: ConnectionHealth? = nil) throws(FileSystemError) -> DeliveryTally {
-        let files = try PosixFS.list(spool.outbox).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") && !skipping.contains($0) }
+        let files = try queuedEntries(skipping: skipping)
         let connections = max(1, min(delivery.connections, files.count))
         let health = health ?? ConnectionHealth(limit: delivery.maxConnectionFailures)
         if connections <= 1 {
