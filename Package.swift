@@ -37,7 +37,7 @@ let package = Package(
         .systemLibrary(
             name: "CPangoCairo",
             pkgConfig: "pangocairo",
-            providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]
+            providers: [.apt(["libpango1.0-dev", "libcairo2-dev", "libharfbuzz-dev"])]
         ),
         // Splits a contract's one PDF into its documents without recompressing anything.
         .systemLibrary(

@@ -17,6 +17,11 @@ static inline int mb_syncfs(int fd) {
     return (int)syscall(SYS_syncfs, fd);
 }
 
+// memfd_create(2): an anonymous file in memory, reachable as /proc/self/fd/N. Also _GNU_SOURCE only.
+static inline int mb_memfd_create(const char *name) {
+    return (int)syscall(SYS_memfd_create, name, 1 /* MFD_CLOEXEC */);
+}
+
 // Gives freed heap memory back to the system (glibc keeps it in per-thread arenas otherwise).
 static inline void mb_malloc_trim(void) {
     malloc_trim(0);

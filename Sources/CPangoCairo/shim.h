@@ -4,5 +4,8 @@
 #include <pango/pangocairo.h>
 #include <cairo/cairo-pdf.h>
 #include <fontconfig/fontconfig.h>
+#include <hb.h>
+#include <hb-subset.h>
+#include <pango/pangofc-fontmap.h>
 
 #endif

@@ -1,4 +1,6 @@
 """The document set: each PDF checked with poppler and qpdf, the way a clerk's viewer would read it."""
+import glob
+import json
 import os
 import re
 import subprocess
@@ -266,3 +268,95 @@ def test_operator_template_override_and_page_numbers(workspace):
     assert "前払金保証証書（運用者の文言）" in text
     assert "- 1 -" in text and "- 2 -" in text
     assert "①㈱髙﨑𠮷建設" in flat(text)
+
+
+def _pages(pdf, out_prefix):
+    """Each page as PNG bytes at 100 dpi."""
+    subprocess.run(["pdftoppm", "-png", "-r", "100", pdf, out_prefix], check=True)
+    folder, stem = os.path.split(out_prefix)
+    return [open(os.path.join(folder, n), "rb").read() for n in sorted(os.listdir(folder)) if n.startswith(stem + "-")]
+
+
+def _layout_text(pdf):
+    return subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+
+
+UNUSUAL = sample_record(
+    "R07-4621-000777",
+    contractor__name="株式会社鬱齲麤建設（髙﨑𠮷野葛󠄀城ｶﾀｶﾅ①㈱）",
+    contractor__representative="代表取締役 鷗外 森林太郎",
+    project__name="令和七年度 市道𠀋𡈽線ほか鬱蒼たる杣道の改良工事（Ⅱ期）",
+)
+
+
+def test_documents_from_subset_fonts_match_the_full_fonts(workspace, tmp_path):
+    """Fonts cut down to the characters in use (issue 27) must not change a document: the same text
+    layer and the same pixels as drawn from the full IPAex files (MAILBATCH_FONT_SUBSETS=off), for
+    the five samples and a record of rare kanji, IPAmj-only kanji, an ideographic variation sequence
+    and half-width kana."""
+    ws = workspace
+    records = sorted(glob.glob(os.path.join(os.path.dirname(__file__), "..", "..", "spool", "samples", "*.json")))
+    unusual = tmp_path / "unusual.json"
+    unusual.write_text(json.dumps(UNUSUAL, ensure_ascii=False), encoding="utf-8")
+    records.append(str(unusual))
+    compared = 0
+    for i, record in enumerate(records):
+        outs = {}
+        for mode in ("on", "off"):
+            out = tmp_path / f"{mode}-{i}"
+            env = {"MAILBATCH_FONT_SUBSETS": "off"} if mode == "off" else {}
+            result = ws.run("preview", record, "--out", str(out), env=env)
+            assert result.returncode == 0, result.stderr
+            outs[mode] = out
+        pdfs = sorted(n for n in os.listdir(outs["off"]) if n.endswith(".pdf"))
+        assert pdfs and pdfs == sorted(n for n in os.listdir(outs["on"]) if n.endswith(".pdf"))
+        for name in pdfs:
+            full, cut = str(outs["off"] / name), str(outs["on"] / name)
+            check_pdf(cut)
+            assert _layout_text(cut) == _layout_text(full), name
+            assert text_of(cut) == text_of(full), name
+            a, b = _pages(full, str(tmp_path / f"full-{i}")), _pages(cut, str(tmp_path / f"cut-{i}"))
+            assert a and a == b, f"{name}: pages differ in pixels"
+            for n in os.listdir(tmp_path):
+                if n.endswith(".png"):
+                    os.remove(tmp_path / n)
+            compared += 1
+    assert compared == 4 * len(records)
+    # The record's characters really were drawn, in IPAex where IPAex has them.
+    cert = [n for n in os.listdir(outs["on"]) if n.startswith("保証証書")][0]
+    text = flat(text_of(str(outs["on"] / cert)))
+    assert "鬱齲麤建設" in text and "𠮷" in text and "鷗外" in text
+    fonts = subprocess.run(["pdffonts", str(outs["on"] / cert)], capture_output=True, text=True, check=True).stdout
+    assert "IPAexMincho" in fonts and "IPAmjMincho" in fonts
+
+
+def test_a_batch_makes_its_subset_fonts_once_not_per_record(workspace, tmp_path):
+    """A run foresees its records' characters: the subset fonts are made for the records and the
+    templates before the first contract, and grow after that only for the few words the program adds
+    itself (era names, the office line, a type's labels), never per record. Twenty records that each
+    bring kanji of their own would otherwise make twenty generations."""
+    ws = workspace
+    ws.drop_samples()
+    ws.drop("R07-4621-000777.json", UNUSUAL)
+    rare = "鬯鬲鬼魁魂魃魄魅魍魎魏鮃鮎鮑鮒鮓鮖鮗鮟鮠鮨鮴鯀鯊鮹鯆鯏鯑鯒鯣鯢鯤"
+    for i in range(20):
+        ws.drop(f"R07-4621-0009{i:02d}.json",
+                sample_record(f"R07-4621-0009{i:02d}", contractor__name=f"株式会社{rare[i]}{rare[i + 10]}組"))
+    stats = tmp_path / "stats.json"
+    result = ws.run("run", "--stats", str(stats))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(ws.listdir("contracts")) == 24
+    assert 1 <= json.load(open(stats))["font_generations"] <= 3
+    cert = os.path.join(ws.contract("R07-4621-000777"), "documents", "certificate.pdf")
+    check_pdf(cert)
+    out = tmp_path / "full"
+    unusual = tmp_path / "unusual.json"
+    unusual.write_text(json.dumps(UNUSUAL, ensure_ascii=False), encoding="utf-8")
+    result = ws.run("preview", str(unusual), "--out", str(out), env={"MAILBATCH_FONT_SUBSETS": "off"})
+    assert result.returncode == 0, result.stderr
+    full = str(out / "保証証書_R07-4621-000777.pdf")
+    # The issued certificate and the preview differ in what issuing adds (the issue facts), so
+    # compare the lines that name the contractor and the project.
+    issued_lines = [l for l in _layout_text(cert).splitlines() if "鬱" in l or "𠮷" in l]
+    preview_lines = [l for l in _layout_text(full).splitlines() if "鬱" in l or "𠮷" in l]
+    assert issued_lines and issued_lines == preview_lines

@@ -213,6 +213,10 @@ struct BatchRun: Sendable {
             var failure: WorkerFailure?
         }
         let items = leftovers.map(Item.leftover) + candidates.map(Item.incoming)
+        stages.measure("fonts") {
+            let paths = leftovers.map { "\(processor.spool.processing)/\($0)" } + candidates.compactMap { String(validating: $0, as: UTF8.self).map { "\(processor.spool.incoming)/\($0)" } }
+            DocumentRenderer(templates: processor.issuer.builder.templates).prepare(forRecords: Self.characters(of: paths))
+        }
         let shared = Mutex(Shared(report: report, progress: ProgressLine(total: items.count, allowed: showProgress)))
         let claims = Mutex(())
         let batch = self
@@ -262,6 +266,17 @@ struct BatchRun: Sendable {
         final.progress.finish()
         report = final.report
         if let failure = final.failure { throw failure.error }
+    }
+
+    /// The characters of the records at `paths` (whatever they hold; unreadable ones are skipped: the
+    /// workers will say why).
+    private static func characters(of paths: [String]) -> Set<Unicode.Scalar> {
+        var characters: Set<Unicode.Scalar> = []
+        for path in paths {
+            guard case .bytes(let bytes)? = try? PosixFS.readRegularFile(path, limit: 1 << 20) else { continue }
+            characters.formUnion(String(decoding: bytes, as: UTF8.self).unicodeScalars)
+        }
+        return characters
     }
 
     private func record(_ outcome: RecordOutcome, _ name: String, _ directory: OrdererDirectory, _ report: inout RunReport) {

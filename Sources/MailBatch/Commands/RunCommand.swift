@@ -23,6 +23,8 @@ struct RunCommand: ParsableCommand {
             var seconds = batch.stages.seconds
             let inIssue = ["render", "compose", "sign"].reduce(0.0) { $0 + (seconds[$1] ?? 0) }
             seconds["write"] = max(0, (seconds["issue"] ?? 0) - inIssue)
+            // Not seconds: how many sets of subset fonts the run made (1 when the batch's were foreseen).
+            seconds["font_generations"] = Double(FontSubsets.shared.generation)
             try? PosixFS.writeAtomically(Array(try SpoolJSON.encode(seconds)), to: stats, tempFolder: PosixFS.parentPath(stats))
         }
         if !(options.quiet && report.isQuiet) {

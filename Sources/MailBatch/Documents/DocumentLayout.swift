@@ -89,10 +89,16 @@ struct DocumentLayout {
             }
             y += height
         }
-        drawRow(["項目", "変更前", "変更後"], header: true)
+        drawRow(Self.changeTableHeader, header: true)
         for row in rows { drawRow([row.0, row.1, row.2], header: false) }
         y += 12
     }
+
+    static let changeTableHeader = ["項目", "変更前", "変更後"]
+
+    /// The text the layout draws of its own, besides the script's: the change table's header and
+    /// page numbers (`PDFCanvas` is told every character before drawing).
+    static let ownText = changeTableHeader.joined() + "- 0123456789"
 
     /// A large amount in a box, as receipts show it.
     mutating func amountBox(_ text: String) {

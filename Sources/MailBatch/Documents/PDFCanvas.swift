@@ -5,7 +5,8 @@ import CPangoCairo
 /// other (`nextDocument()`), so that each font is subset and compressed once; `PDFSplitter` cuts
 /// the result into the documents. Text goes through pango, so long names wrap; a character missing
 /// from the main font (𠮷) comes from the next face of the same style (IPAmj明朝 for Mincho, Noto Sans
-/// CJK for Gothic), and every line of a block has the same pitch whichever face drew it.
+/// CJK for Gothic), and every line of a block has the same pitch whichever face drew it. The IPAex
+/// fonts come cut down to the characters in use (`FontSubsets`), which draws the same PDF faster.
 final class PDFCanvas {
     static let a4Width = 595.276
     static let a4Height = 841.890
@@ -40,6 +41,11 @@ final class PDFCanvas {
     private let surface: OpaquePointer
     private let cr: OpaquePointer
     private let pango: OpaquePointer
+    /// The subset fonts text is laid out with; nil when it is the full fonts. A canvas that met a
+    /// character its first lease lacked moved on to a later one; the earlier ones still hold the fonts
+    /// of what was laid out before, and all go back when the canvas ends.
+    private var lease: FontSubsets.Lease?
+    private var earlierLeases: [FontSubsets.Lease] = []
     private var finished = false
     /// The page being drawn (0-based, over the whole surface) and where its document began.
     private var page = 0
@@ -50,7 +56,9 @@ final class PDFCanvas {
     /// The page number within the current document, from 1.
     var pageNumber: Int { page - documentStart + 1 }
 
-    init() {
+    /// `text`: what the documents will draw, so that the fonts are chosen once for all of it (a
+    /// character left out still comes out right, from other fonts).
+    init(text: String = "") {
         let writer: cairo_write_func_t = { closure, data, length in
             let sink = Unmanaged<Sink>.fromOpaque(closure!).takeUnretainedValue()
             if let data { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length))) }
@@ -59,7 +67,13 @@ final class PDFCanvas {
         surface = cairo_pdf_surface_create_for_stream(writer, Unmanaged.passUnretained(sink).toOpaque(), Self.a4Width, Self.a4Height)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "mailbatch")
         cr = cairo_create(surface)
-        pango = pango_cairo_create_context(cr)
+        lease = FontSubsets.shared.lease(for: text.unicodeScalars)
+        if let lease {
+            pango = pango_font_map_create_context(lease.fontMap)
+            pango_cairo_update_context(cr, pango)
+        } else {
+            pango = pango_cairo_create_context(cr)
+        }
         pango_cairo_context_set_resolution(pango, 72)
     }
 
@@ -68,9 +82,21 @@ final class PDFCanvas {
         g_object_unref(UnsafeMutableRawPointer(pango))
         cairo_destroy(cr)
         cairo_surface_destroy(surface)
+        for lease in earlierLeases + [lease].compactMap({ $0 }) { FontSubsets.shared.giveBack(lease) }
+    }
+
+    /// Moves on to fonts that hold `text` too: a later generation of subsets, or the full fonts.
+    /// Blocks laid out before are laid out again by pango on the new font map, to the same result
+    /// (a later generation holds every character an earlier one did).
+    private func makeRoom(for text: String) {
+        guard let current = lease, !current.generation.covers(text.unicodeScalars) else { return }
+        earlierLeases.append(current)
+        lease = FontSubsets.shared.lease(for: text.unicodeScalars)
+        pango_context_set_font_map(pango, lease?.fontMap ?? pango_cairo_font_map_get_default())
     }
 
     private func layout(_ text: String, width: Double?, style: Style) -> OpaquePointer {
+        makeRoom(for: text)
         let layout = pango_layout_new(pango)!
         let description = pango_font_description_new()!
         pango_font_description_set_family(description, style.font.families)

@@ -8,14 +8,26 @@ struct DocumentRenderer {
         let description: String
     }
 
+    /// Readies the fonts for a batch whose records hold `characters`: one set of subset fonts then
+    /// serves every contract (`FontSubsets`), instead of growing as new names come.
+    func prepare(forRecords characters: Set<Unicode.Scalar>) {
+        var all = characters
+        all.formUnion(templates.text.unicodeScalars)
+        all.formUnion(DocumentLayout.ownText.unicodeScalars)
+        FontSubsets.shared.prepare(all)
+    }
+
     /// The documents of `kinds`, in that order, each as its own PDF.
     func render(_ kinds: [DocumentKind], facts: DocumentFacts, extra: [String: Any] = [:]) throws(Failure) -> [(kind: DocumentKind, bytes: [UInt8])] {
         var context = facts.documentContext
         for (key, value) in extra { context[key] = value }
-        let canvas = PDFCanvas()
-        for (index, kind) in kinds.enumerated() {
+        var scripts: [String] = []
+        for kind in kinds { scripts.append(try script(kind, context: context)) }
+        // Every character the documents will draw, so that the canvas picks its fonts once.
+        let canvas = PDFCanvas(text: scripts.joined() + DocumentLayout.ownText)
+        for (index, (kind, script)) in zip(kinds, scripts).enumerated() {
             if index > 0 { canvas.nextDocument() }
-            try draw(kind, context: context, on: canvas)
+            try draw(kind, script: script, on: canvas)
         }
         let pdf = canvas.finish()
         let parts = zip(kinds, canvas.documents).map { kind, pages in
@@ -33,14 +45,18 @@ struct DocumentRenderer {
         }
     }
 
-    private func draw(_ kind: DocumentKind, context: [String: Any], on canvas: PDFCanvas) throws(Failure) {
-        let script: String
+    private func script(_ kind: DocumentKind, context: [String: Any]) throws(Failure) -> String {
+        do {
+            return try templates.render(kind.template, context)
+        } catch {
+            throw Failure(description: error.description)
+        }
+    }
+
+    private func draw(_ kind: DocumentKind, script: String, on canvas: PDFCanvas) throws(Failure) {
         let blocks: [DocumentBlock]
         do {
-            script = try templates.render(kind.template, context)
             blocks = try DocumentBlock.parse(script)
-        } catch let error as TemplateLibrary.Failure {
-            throw Failure(description: error.description)
         } catch {
             throw Failure(description: "\(kind.template).mustache: \(error)")
         }

@@ -6,6 +6,8 @@ import Mustache
 struct TemplateLibrary: Sendable {
     private let library: MustacheLibrary
     let names: Set<String>
+    /// Every template's source, one after the other: the fixed text documents draw (`FontSubsets`).
+    let text: String
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -14,6 +16,7 @@ struct TemplateLibrary: Sendable {
     init(overrides: String?) throws(Failure) {
         var library = MustacheLibrary()
         var names: Set<String> = []
+        var sources = ""
         let shipped: String
         do {
             shipped = try DataFiles.templatesDirectory()
@@ -39,10 +42,12 @@ struct TemplateLibrary: Sendable {
                     throw Failure(description: "the template \(path) does not parse: \(error)")
                 }
                 names.insert(name)
+                sources += text
             }
         }
         self.library = library
         self.names = names
+        self.text = sources
     }
 
     func render(_ name: String, _ context: [String: Any]) throws(Failure) -> String {
