@@ -178,6 +178,9 @@ def test_doctor(workspace):
     assert result.returncode == 0, result.stdout
     for name in ("configuration", "spool", "templates", "font", "orderers", "smtp"):
         assert f"ok   {name}" in result.stdout
+    assert "ok   font subsets  IPAex is cut down" in result.stdout
+    off = ws.run("doctor", env={"MAILBATCH_FONT_SUBSETS": "off"})
+    assert "font subsets  off, documents drawn from the full fonts (slower): MAILBATCH_FONT_SUBSETS=off" in off.stdout
     assert ws.messages() == [], "doctor must not send mail"
     ws.write_config(url="smtp://127.0.0.1:1")
     result = ws.run("doctor")

@@ -164,6 +164,9 @@ struct BatchRun: Sendable {
         try willIssue()
         if !leftovers.isEmpty || !candidates.isEmpty {
             try process(leftovers: leftovers, candidates: candidates, intake: intake, processor: processor, directory: directory, &report)
+            if let reason = FontSubsets.shared.offReason {
+                logger.info("documents were drawn from the full fonts (the same documents, more CPU)", metadata: ["reason": "\(reason)"])
+            }
         }
         // Changes that wait for one issued just now are taken up in the same run, a chain in order.
         for _ in 0..<100 {

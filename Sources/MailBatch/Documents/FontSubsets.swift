@@ -66,6 +66,8 @@ final class FontSubsets: Sendable {
         var baseline: Set<UInt32> = []
         var current: Generation?
         var idle: [Lease] = []
+        /// Why documents are drawn from the full fonts, once they are.
+        var off: String?
     }
 
     private let state = Mutex(State())
@@ -86,6 +88,7 @@ final class FontSubsets: Sendable {
                 // This machine's fontconfig will not take the subsets: the full fonts from now on.
                 state.files = []
                 state.current = nil
+                state.off = "fontconfig did not take the subset fonts (is /proc mounted?)"
                 return nil
             }
             return Lease(fontMap: fontMap, generation: current)
@@ -116,15 +119,24 @@ final class FontSubsets: Sendable {
     /// The number of the current generation (0 before the first), for tests and `--stats`.
     var generation: Int { state.withLock { $0.current?.number ?? 0 } }
 
+    /// Why some or all documents were drawn from the full fonts; nil while subsets serve them all.
+    var offReason: String? { state.withLock { $0.off } }
+
     // MARK: - Inside the lock
 
     private func load(_ state: inout State) {
         guard !state.loaded else { return }
         state.loaded = true
-        if let setting = getenv("MAILBATCH_FONT_SUBSETS").map({ String(cString: $0) }), setting == "off" { return }
+        if let setting = getenv("MAILBATCH_FONT_SUBSETS").map({ String(cString: $0) }), setting == "off" {
+            state.off = "MAILBATCH_FONT_SUBSETS=off"
+            return
+        }
         var files: [FontFile] = []
         for family in Self.families {
-            guard let path = Self.file(of: family), let file = FontFile(path: path) else { return }
+            guard let path = Self.file(of: family), let file = FontFile(path: path) else {
+                state.off = "\(family) was not found as a TrueType file HarfBuzz can read"
+                return
+            }
             files.append(file)
         }
         state.files = files
@@ -147,7 +159,10 @@ final class FontSubsets: Sendable {
 
     private func grow(_ state: inout State, by missing: Set<UInt32>) -> Bool {
         let number = (state.current?.number ?? 0) + 1
-        guard number <= Self.maxGenerations else { return false }
+        guard number <= Self.maxGenerations else {
+            state.off = "the subset fonts grew \(Self.maxGenerations) times; further documents of this run use the full fonts"
+            return false
+        }
         let covered = (state.current?.covered ?? state.baseline).union(missing)
         var paths: [String] = []
         for (file, family) in zip(state.files, Self.families) {

@@ -72,13 +72,21 @@ struct Doctor {
     }
 
     private func fonts() -> [Check] {
-        ["IPAexMincho", "IPAexGothic", "IPAmjMincho", "Noto Serif CJK JP", "Noto Sans CJK JP"].map { family in
+        let families = ["IPAexMincho", "IPAexGothic", "IPAmjMincho", "Noto Serif CJK JP", "Noto Sans CJK JP"].map { family in
             let matched = FontCheck.match(family)
             let ok = matched?.lowercased() == family.lowercased()
             return Check(
                 name: "font", ok: ok, detail: ok ? family : "\(family) not found (fontconfig offers \(matched ?? "nothing"))",
                 fix: ok ? nil : "apt-get install -y fonts-ipaexfont fonts-ipamj-mincho fonts-noto-cjk (scripts/setup does)")
         }
+        // Not a fault either way: without subsets the documents are the same, only slower to draw.
+        _ = FontSubsets.shared.lease(for: "保証".unicodeScalars).map { FontSubsets.shared.giveBack($0) }
+        let subsets = Check(
+            name: "font subsets", ok: true,
+            detail: FontSubsets.shared.offReason.map { "off, documents drawn from the full fonts (slower): \($0)" }
+                ?? "IPAex is cut down to the characters in use before drawing (same documents, less CPU)",
+            fix: nil)
+        return families + [subsets]
     }
 
     private func orderers() -> Check {
