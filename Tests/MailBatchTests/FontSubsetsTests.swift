@@ -24,7 +24,8 @@ struct FontSubsetsTests {
 
     static func table(_ bytes: [UInt8], _ tag: String) -> Int {
         bytes.withUnsafeBufferPointer { buffer in
-            let blob = hb_blob_create(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), UInt32(buffer.count), HB_MEMORY_MODE_READONLY, nil, nil)
+            let data = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            let blob = hb_blob_create(data, UInt32(buffer.count), HB_MEMORY_MODE_READONLY, nil, nil)
             let face = hb_face_create(blob, 0)
             defer {
                 hb_face_destroy(face)

@@ -217,7 +217,8 @@ struct BatchRun: Sendable {
         }
         let items = leftovers.map(Item.leftover) + candidates.map(Item.incoming)
         stages.measure("fonts") {
-            let paths = leftovers.map { "\(processor.spool.processing)/\($0)" } + candidates.compactMap { String(validating: $0, as: UTF8.self).map { "\(processor.spool.incoming)/\($0)" } }
+            let incoming = candidates.compactMap { String(validating: $0, as: UTF8.self).map { "\(processor.spool.incoming)/\($0)" } }
+            let paths = leftovers.map { "\(processor.spool.processing)/\($0)" } + incoming
             DocumentRenderer(templates: processor.issuer.builder.templates).prepare(forRecords: Self.characters(of: paths))
         }
         let shared = Mutex(Shared(report: report, progress: ProgressLine(total: items.count, allowed: showProgress)))
