@@ -166,7 +166,12 @@ final class FontSubsets: Sendable {
         let covered = (state.current?.covered ?? state.baseline).union(missing)
         var paths: [String] = []
         for (file, family) in zip(state.files, Self.families) {
-            guard let bytes = file.subset(covered), let path = Self.memoryFile("\(family)-\(number)", bytes) else { return false }
+            guard let bytes = file.subset(covered), let path = Self.memoryFile("\(family)-\(number)", bytes) else {
+                // Not worth trying again for every document: the full fonts from now on.
+                state.off = "HarfBuzz could not subset \(family), or no memory file could hold it"
+                state.files = []
+                return false
+            }
             paths.append(path)
         }
         for lease in state.idle { g_object_unref(UnsafeMutableRawPointer(lease.fontMap)) }
