@@ -1,5 +1,6 @@
 """kill -9 at random moments loses nothing and issues nothing twice; a second run keeps out."""
 import collections
+import glob
 import hashlib
 import json
 import os
@@ -58,14 +59,24 @@ def test_kill9_at_random_moments_then_finish(workspace):
         eml = open(os.path.join(folder, "messages", "contractor.eml"), "rb").read()
         stored_ids[number] = [l for l in eml.split(b"\r\n") if l.startswith(b"Message-ID:")][0].split(b" ", 1)[1].decode()
 
-    # Every notification delivered at least once, always the stored message (same Message-ID and PDF),
-    # with no more duplicates than there were kills.
+    # Every notification delivered at least once, always the stored message (same Message-ID and PDF).
+    # A kill can fall between a server's 250 and the record of it on each connection in use: the run's
+    # delivery pass sends on 2 connections at once (`[delivery] connections`, default 2), so one kill
+    # may leave two messages to be sent again (found by CI: 11 duplicates for 10 kills). On failure each
+    # duplicated message's recorded attempts are shown: a kill's duplicate has one ("sent"); a reply
+    # timeout after the data (deferred, then sent) would be another cause.
+    connections = 2
     received = collections.defaultdict(list)
     for env, msg, raw in ws.messages():
         received[msg["message-id"]].append((env, msg))
     assert set(received) == set(stored_ids.values()), f"seed {seed}"
     duplicates = sum(len(v) - 1 for v in received.values())
-    assert duplicates <= kills, f"seed {seed}: {duplicates} duplicates for {kills} kills"
+    attempts = {}
+    for number, mid in stored_ids.items():
+        if len(received[mid]) > 1:
+            sent = glob.glob(os.path.join(ws.contract(number), "sent", "*.json"))
+            attempts[number] = [[a.get("outcome") for a in json.load(open(f)).get("attempts", [])] for f in sent]
+    assert duplicates <= kills * connections, f"seed {seed}: {duplicates} duplicates for {kills} kills; attempts {attempts}"
     for number, mid in stored_ids.items():
         pdf = open(os.path.join(ws.contract(number), "documents", "key-notice.pdf"), "rb").read()
         for env, msg in received[mid]:
