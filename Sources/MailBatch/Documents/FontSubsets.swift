@@ -200,20 +200,8 @@ final class FontSubsets: Sendable {
 
     /// The file fontconfig uses for exactly `family`, or nil when it would substitute another.
     static func file(of family: String, config: OpaquePointer? = nil) -> String? {
-        guard let pattern = FcNameParse(family) else { return nil }
-        defer { FcPatternDestroy(pattern) }
-        FcConfigSubstitute(config, pattern, FcMatchPattern)
-        FcDefaultSubstitute(pattern)
-        var result = FcResultNoMatch
-        guard let font = FcFontMatch(config, pattern, &result) else { return nil }
-        defer { FcPatternDestroy(font) }
-        var name: UnsafeMutablePointer<FcChar8>?
-        var file: UnsafeMutablePointer<FcChar8>?
-        guard FcPatternGetString(font, FC_FAMILY, 0, &name) == FcResultMatch, let name,
-            String(cString: UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self)) == family,
-            FcPatternGetString(font, FC_FILE, 0, &file) == FcResultMatch, let file
-        else { return nil }
-        return String(cString: UnsafeRawPointer(file).assumingMemoryBound(to: CChar.self))
+        guard let match = FontMatch.best(family, config: config), match.family == family else { return nil }
+        return match.file
     }
 
     /// `bytes` in an anonymous in-memory file that lives as long as the process; its /proc path.

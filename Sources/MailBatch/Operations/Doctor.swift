@@ -73,7 +73,7 @@ struct Doctor {
 
     private func fonts() -> [Check] {
         let families = ["IPAexMincho", "IPAexGothic", "IPAmjMincho", "Noto Serif CJK JP", "Noto Sans CJK JP"].map { family in
-            let matched = FontCheck.match(family)
+            let matched = FontMatch.best(family)?.family
             let ok = matched?.lowercased() == family.lowercased()
             return Check(
                 name: "font", ok: ok, detail: ok ? family : "\(family) not found (fontconfig offers \(matched ?? "nothing"))",
@@ -120,22 +120,6 @@ struct Doctor {
         } catch {
             return Check(name: "smtp", ok: false, detail: "\(what): \(error)", fix: "check the libcurl installation")
         }
-    }
-}
-
-/// Asks fontconfig which family it would use for a requested one.
-enum FontCheck {
-    static func match(_ family: String) -> String? {
-        guard let pattern = FcNameParse(family) else { return nil }
-        defer { FcPatternDestroy(pattern) }
-        FcConfigSubstitute(nil, pattern, FcMatchPattern)
-        FcDefaultSubstitute(pattern)
-        var result = FcResultNoMatch
-        guard let font = FcFontMatch(nil, pattern, &result) else { return nil }
-        defer { FcPatternDestroy(font) }
-        var name: UnsafeMutablePointer<FcChar8>?
-        guard FcPatternGetString(font, FC_FAMILY, 0, &name) == FcResultMatch, let name else { return nil }
-        return String(cString: UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
     }
 }
 
