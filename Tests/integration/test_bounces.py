@@ -15,7 +15,7 @@ from conftest import BIN, Workspace, sample_record
 import postfix_relay
 import smtp_server
 
-pytestmark = pytest.mark.skipif(not postfix_relay.available(), reason="Postfix is installed by scripts/setup")
+pytestmark = pytest.mark.skipif(not postfix_relay.available(), reason="Postfix is installed by scripts/setup --tests")
 
 
 @pytest.fixture

@@ -1,0 +1,139 @@
+"""Every script in scripts/ as a newcomer runs it, with tiny arguments, so that a script that no longer
+works fails here. Most run for real against the binary under test (MAILBATCH_BIN); a few run in a
+cheap mode because the real thing is a long build or the whole suite:
+
+- test: only its syntax (it runs this suite);
+- install, package: their argument checks here; built and installed for real by test_install.py (as root);
+- fuzz: its argument check, and that each target it names is a product of the package (a sanitizer
+  build is another cold build of everything);
+- build-release: its flags; the build itself only when the binary under test is its binary (then it
+  must find nothing to do).
+"""
+import glob
+import json
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import BIN, ROOT
+
+SCRIPTS = os.path.join(ROOT, "scripts")
+COVERED = {"bench", "bench-viewer", "bounce-corpus", "build-release", "demo", "fuzz", "install", "package",
+           "sample-records", "setup", "test"}
+
+
+def script(name, *args, timeout=600, env=None, check=True):
+    result = subprocess.run([os.path.join(SCRIPTS, name), *args], capture_output=True, text=True, timeout=timeout,
+                            cwd=ROOT, env=dict(os.environ, **(env or {})))
+    if check:
+        assert result.returncode == 0, f"scripts/{name} {' '.join(args)}: exit {result.returncode}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+def test_every_script_is_covered_here():
+    names = {n for n in os.listdir(SCRIPTS) if not n.startswith(".")}
+    assert names == COVERED, f"give each new script a smoke run in this file: {sorted(names - COVERED)}; gone: {sorted(COVERED - names)}"
+    for name in names:
+        assert os.access(os.path.join(SCRIPTS, name), os.X_OK), f"scripts/{name} is not executable"
+
+
+@pytest.mark.parametrize("name", ["test", "install", "package", "fuzz", "setup", "demo", "build-release"])
+def test_shell_scripts_parse(name):
+    result = subprocess.run(["bash", "-n", os.path.join(SCRIPTS, name)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_setup_installs_nothing_twice():
+    # The suite's own setup (scripts/test) ran before: both sets are present, so nothing is installed.
+    for args in ([], ["--tests"]):
+        result = script("setup", *args, timeout=300)
+        assert "installing" not in result.stdout, result.stdout
+    wrong = script("setup", "--everything", check=False)
+    assert wrong.returncode == 2 and "usage: scripts/setup [--tests]" in wrong.stderr
+
+
+def test_demo_setup_leaves_the_test_tools_out():
+    text = open(os.path.join(SCRIPTS, "setup")).read()
+    product = re.search(r"^debs=\(([^)]*)\)", text, re.M).group(1).split()
+    tests = re.search(r"--tests\)\s*\n\s*debs\+=\(([^)]*)\)", text).group(1).split()
+    for tool in ("chromium", "chromium-driver", "postfix", "lintian", "wrk", "poppler-utils"):
+        assert tool in tests and tool not in product, tool
+
+
+def test_build_release_flags():
+    flags = script("build-release", "--flags").stdout.split("\n")
+    assert "release" in flags and "--static-swift-stdlib" in flags and ".build-release-static" in flags
+    wrong = script("build-release", "--debug", check=False)
+    assert wrong.returncode == 2 and "usage" in wrong.stderr
+    release = os.path.join(ROOT, ".build-release-static", "release", "mailbatch")
+    if os.path.realpath(BIN) == os.path.realpath(release):
+        built = script("build-release", timeout=900)
+        assert built.stdout.strip().splitlines()[-1] == release, built.stdout
+
+
+def test_sample_records(tmp_path):
+    out = script("sample-records", str(tmp_path), "--today", "2026-01-20").stdout
+    assert "records for 2026-01-20 (dates moved by 92 days)" in out, out
+    names = sorted(os.path.basename(p) for p in glob.glob(str(tmp_path / "*.json")))
+    assert names == sorted(os.path.basename(p) for p in glob.glob(os.path.join(ROOT, "spool", "samples", "*.json")))
+    record = json.load(open(tmp_path / "R07-4621-000123.json", encoding="utf-8"))
+    assert record["concluded_on"] == "2025-09-20"
+
+
+def test_demo(tmp_path):
+    demo = str(tmp_path / "demo")
+    result = script("demo", env={"MAILBATCH_BIN": BIN, "MAILBATCH_DEMO_DIR": demo}, check=False)
+    assert result.returncode in (0, 1), result.stdout[-3000:] + result.stderr[-3000:]
+    assert "mails received by the SMTP server" in result.stdout
+    received = glob.glob(os.path.join(demo, "received", "*.eml"))
+    assert received, result.stdout
+    assert os.listdir(os.path.join(demo, "spool", "contracts"))
+    assert re.search(r"serve --listen 127\.0\.0\.1:8080 --config \S+/mailbatch\.toml", result.stdout), result.stdout
+
+
+def test_bounce_corpus():
+    fixtures = os.path.join(ROOT, "Tests", "MailBatchTests", "Fixtures", "bounces")
+    out = script("bounce-corpus", fixtures, "--binary", BIN, "--list").stdout
+    found = re.search(r"recognised: (\d+) of (\d+)", out)
+    assert found and int(found.group(1)) >= 1, out
+
+
+def test_bench(tmp_path):
+    out = str(tmp_path / "bench.json")
+    script("bench", "--binary", BIN, "--n", "6", "--no-scaling", "--out", out, timeout=900)
+    results = json.load(open(out))
+    assert results["full"] and results["send_only"] and results["idle"], results
+
+
+def test_bench_viewer(tmp_path):
+    out = str(tmp_path / "bench-viewer.json")
+    run = script("bench-viewer", "--binary", BIN, "--contracts", "3", "--seconds", "1", "--connections", "2", "--refusals", "600",
+                 "--out", out, timeout=600)
+    results = json.load(open(out))
+    assert results["lookup"]["requests_per_second"] > 0 and results["lookup"]["non_2xx_3xx"] == 0, run.stdout[-2000:]
+    assert results["certificate_page"]["requests_per_second"] > 0 and results["certificate_page"]["non_2xx_3xx"] == 0
+    # Three contracts allow twelve wrong keys below the lockout; 600 unknown numbers fill the 256 slots of
+    # unknown numbers past it unless each is chosen below its slot's lockout. Every one was a timed 403.
+    assert results["refusals"]["wrong_key"]["samples"] == 12, results["refusals"]
+    assert results["refusals"]["unknown_number"]["samples"] == 600, results["refusals"]
+    assert results["refusals"]["wrong_key"]["median_ms"] > 0 and results["refusals"]["unknown_number"]["median_ms"] > 0
+
+
+def test_install_and_package_check_their_arguments():
+    wrong = script("install", "--prefix", "relative/path", check=False)
+    assert wrong.returncode == 2 and "absolute path" in wrong.stderr
+    wrong = script("install", "--bogus", check=False)
+    assert wrong.returncode == 2 and "usage: scripts/install" in wrong.stderr
+    text = open(os.path.join(SCRIPTS, "package")).read()
+    assert "scripts/install --prefix /usr --destdir" in text  # the package is built from the installed tree
+
+
+def test_fuzz_checks_its_target():
+    wrong = script("fuzz", "everything", check=False)
+    assert wrong.returncode == 2 and "unknown target everything" in wrong.stderr
+    products = re.findall(r"product=(Fuzz\w+)", open(os.path.join(SCRIPTS, "fuzz")).read())
+    manifest = open(os.path.join(ROOT, "Package.swift")).read()
+    declared = re.search(r'for name in \[([^\]]*)\]', manifest).group(1)
+    assert products and all(f'"{p}"' in declared for p in products), (products, declared)
