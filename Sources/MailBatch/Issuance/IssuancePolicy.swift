@@ -1,5 +1,5 @@
 /// The one decision whether and how a record is issued, used by `run`, `preview`, key reissue and
-/// changes (STYLE: one owner per rule): paper (with the reason the paper note gives), refused (with
+/// changes (docs/architecture.md: one owner per rule): paper (with the reason the paper note gives), refused (with
 /// what to fix), or issued to an orderer under an addressee title.
 enum IssuancePolicy {
     enum Decision {

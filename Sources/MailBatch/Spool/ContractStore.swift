@@ -19,7 +19,7 @@ struct ContractFiles: Sendable {
     let messages: [Message]
 }
 
-/// The one owner of committing a contract version (STYLE: one owner for each durable act). A version
+/// The one owner of committing a contract version (docs/architecture.md: one owner for each durable act). A version
 /// is written into a temp folder, put on disk with one syncfs(2), and committed in one step: a rename
 /// for a new contract, an atomic exchange for a new version of an issued one. Then its mails are
 /// queued and the history says so. An exchange is preceded by a pending-commit journal entry, so a
