@@ -1,6 +1,6 @@
 import Logging
 
-/// Takes up returned mail (README: Bounces): from the configured Maildir's `new/` and from the
+/// Takes up returned mail (docs/bounces.md): from the configured Maildir's `new/` and from the
 /// spool's own `bounces/new/` (where `mailbatch bounce` puts what it reads on stdin). Each message
 /// is read, matched to the one sending it reports on, and applied; then it moves to `cur/`. A
 /// message that cannot be acted on is copied to `bounces/unmatched/` with a note first.

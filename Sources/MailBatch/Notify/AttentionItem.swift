@@ -1,4 +1,4 @@
-/// One thing in the spool that needs a person (README: The operator hears of it): a rejected record,
+/// One thing in the spool that needs a person (docs/operations.md: The operator hears of it): a rejected record,
 /// a failed or bounced message, or a message deferred longer than `[notify] stale_after_seconds`.
 /// Never holds a key: only file names, contract numbers, SMTP replies and delivery-status codes.
 struct AttentionItem: Sendable, Equatable {

@@ -1,6 +1,6 @@
 /// Certificates whose key notice was e-mailed to the orderer but that the orderer has not viewed
 /// `afterSeconds` after that mail was sent: `status` lists them, the operator summary reports each
-/// once (README: A confirmed arrival).
+/// once (docs/orderers.md: A confirmed arrival).
 enum UnviewedCertificates {
     struct Entry: Sendable, Codable, Equatable {
         let contractNumber: String

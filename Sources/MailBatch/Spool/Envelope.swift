@@ -14,7 +14,7 @@ struct Envelope: Sendable, Codable, Equatable {
         let reply: String
     }
 
-    /// A report that came back after the message was accepted (README: Bounces).
+    /// A report that came back after the message was accepted (docs/bounces.md).
     struct Bounce: Sendable, Codable, Equatable {
         let at: String
         /// The recipient the report named as failed.

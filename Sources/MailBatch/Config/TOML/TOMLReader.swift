@@ -1,6 +1,6 @@
 /// A strict reader of TOML 1.0 for the operator's files. Every malformed input is an error with a
 /// line, a column and what to write instead; nothing aborts, and nothing past the bytes given is read.
-/// (toml++, which TOMLKit wraps, asserts on some malformed headers, killing the process: see README.)
+/// (toml++, which TOMLKit wraps, asserts on some malformed headers, killing the process: see docs/configuration.md.)
 struct TOMLReader {
     static let maximumNesting = 64
 
