@@ -16,7 +16,9 @@ sys.path.insert(0, os.path.dirname(__file__))
 import smtp_server  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BIN = os.environ.get("MAILBATCH_BIN", os.path.join(ROOT, ".build", "debug", "mailbatch"))
+# The binary under test: MAILBATCH_BIN, else scripts/test's one build, else a debug build.
+_RELEASE = os.path.join(ROOT, ".build-release-static", "release", "mailbatch")
+BIN = os.environ.get("MAILBATCH_BIN") or (_RELEASE if os.path.exists(_RELEASE) else os.path.join(ROOT, ".build", "debug", "mailbatch"))
 SAMPLES = os.path.join(ROOT, "spool", "samples")
 
 # The day every test run issues on: dated rules (a guarantee that has ended, a conclusion in the
