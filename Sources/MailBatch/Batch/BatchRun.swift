@@ -154,7 +154,7 @@ struct BatchRun: Sendable {
         let candidates = try intake.candidates()
         try recover(spool)
         // The operator's files are checked on every run, idle or not, so a broken override shows at once.
-        let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
+        let directory = try OrdererDirectory.load(configuration)
         let waiting = WaitingRecords(spool: spool, waitDays: configuration.amendmentWaitDays, now: now)
         defer { report.waiting = waiting.files().count }
         guard !leftovers.isEmpty || !candidates.isEmpty || !waiting.files().isEmpty else { return }

@@ -28,6 +28,7 @@ struct MessageComposer {
         let c = facts.certificate
         var context = facts.context
         for (key, value) in guide.context { context[key] = value }
+        for (key, value) in guide.orderer.arrivalContext { context[key] = value }
         // One paragraph a line, whatever blank lines the template's sections leave behind.
         context["next_steps"] = try templates.render("next-steps", context).split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }
             .joined(separator: "\n")
