@@ -102,6 +102,7 @@ struct BatchRun: Sendable {
                 let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
                 _ = try ViewNotices(configuration: configuration, templates: templates, now: now).queue(spool)
             }
+            _ = try ReceiptNotices(configuration: configuration, now: now).queue(spool)
         } catch let error as FileSystemError {
             _ = finishPump()
             report.stoppedBy = error.description

@@ -114,4 +114,20 @@ struct MessageComposer {
             messageID: messageID(c, .viewNotice),
             textBody: try templates.render("view-notice-body", context))
     }
+
+    /// 「日置市様が電子証書の受領を確認しました」: once per version the orderer confirmed in the viewer.
+    func receiptNoticeMessage(_ facts: DocumentFacts, receipt: ReceiptRecord, epochSeconds: Int) throws(TemplateLibrary.Failure) -> MailMessage {
+        let c = facts.certificate
+        var context = facts.context
+        context["confirmed_at"] = JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: receipt.at))
+        if !receipt.clerk.isEmpty { context["clerk"] = receipt.clerk }
+        return MailMessage(
+            from: mail.from,
+            to: [Mailbox(displayName: "\(c.principal.name) \(c.principal.representative)", address: facts.contractorEmail)],
+            subject: Self.subjectLine(try templates.renderLine("receipt-notice-subject", context)),
+            epochSeconds: epochSeconds,
+            replyTo: replyTo(facts),
+            messageID: messageID(c, .receiptNotice),
+            textBody: try templates.render("receipt-notice-body", context))
+    }
 }
