@@ -133,6 +133,11 @@ def test_the_orderer_confirms_receipt_in_chromium_through_the_mailed_link(worksp
     status_text = ws.run("status", env={"MAILBATCH_NOW": later(3 * 86400)}).stdout
     assert "not confirmed: R07-4621-000502, mailed to " + ORDERER in status_text
     assert NUMBER not in status_text.split("not confirmed:", 1)[1]
+    # And the operator hears of it once.
+    assert ws.run("run", env={"MAILBATCH_NOW": later(3 * 86400)}).returncode == 0
+    summaries = [m for e, m, _ in ws.messages() if e["rcpt_tos"] == ["ops@example.jp"]]
+    assert len(summaries) == 1 and "受領未確認" in body_text(summaries[0]) and "R07-4621-000502" in body_text(summaries[0])
+    assert NUMBER not in body_text(summaries[0])
 
 
 def test_the_contractor_cannot_confirm_with_the_key_and_its_copy(workspace):
@@ -175,7 +180,7 @@ def test_an_expired_link_is_refused(workspace, monkeypatch):
     finally:
         server.stop()
     path = "/" + link_of(receipt_mails(ws)[0][1], "https://x").split("/", 3)[3]
-    monkeypatch.setenv("MAILBATCH_NOW", later(-4 * 86400))
+    monkeypatch.setenv("MAILBATCH_NOW", later(4 * 86400))
     server = Server(ws)
     try:
         status, page = confirm(Client(server.url), path)

@@ -22,8 +22,8 @@ struct OrderersCommand: ParsableCommand {
             }
             let asOf = directory.asOf.map { "; the shipped directory is current to \(JapaneseFormat.wareki($0)) (\($0))" } ?? ""
             let others = directory.orderers.count - directory.sorted.count
-            let omitted = others == 0 ? "" : " (\(others) more accept only other sureties' certificates; `mailbatch orderers show NAME` shows one)"
-            print("\(directory.sorted.count) orderers\(omitted)\(asOf)")
+            let omitted = others == 0 ? "" : "; \(others) more accept only other sureties' certificates (`mailbatch orderers show NAME` shows one)"
+            print("\(directory.sorted.count) orderers\(asOf)\(omitted)")
         }
     }
 

@@ -119,7 +119,7 @@ struct MessageComposer {
     func receiptNoticeMessage(_ facts: DocumentFacts, receipt: ReceiptRecord, epochSeconds: Int) throws(TemplateLibrary.Failure) -> MailMessage {
         let c = facts.certificate
         var context = facts.context
-        context["confirmed_at"] = JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: receipt.at))
+        context["confirmed_at"] = JapaneseFormat.warekiHoursMinutes(epochSeconds: receipt.at)
         if !receipt.clerk.isEmpty { context["clerk"] = receipt.clerk }
         return MailMessage(
             from: mail.from,

@@ -4,7 +4,7 @@ enum ReceiptReport {
     static func line(_ spool: Spool, _ c: Certificate) -> String {
         guard let receipt = spool.currentReceipt(of: c) else { return "発注者受領確認: 未確認\n" }
         let clerk = receipt.clerk.isEmpty ? "" : "、\(receipt.clerk)"
-        return "発注者受領確認: \(JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: receipt.at)))（\(receipt.client)\(clerk)）\n"
+        return "発注者受領確認: \(JapaneseFormat.warekiHoursMinutes(epochSeconds: receipt.at))（\(receipt.client)\(clerk)）\n"
     }
 
     /// `status`: confirmed and unconfirmed certificates (the current version of each), and those

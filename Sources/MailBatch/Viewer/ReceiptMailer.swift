@@ -49,7 +49,7 @@ struct ReceiptMailer: Sendable {
             viewerURL: viewerURL)
         var context = facts.context
         context["receipt_link"] = "\(base)/receipt/\(secret)"
-        context["receipt_expires"] = JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: expiresAt))
+        context["receipt_expires"] = JapaneseFormat.warekiHoursMinutes(epochSeconds: expiresAt)
         if !clerk.isEmpty { context["clerk"] = clerk }
         if let department = orderer.department { context["orderer_department"] = department }
         let addressee = [orderer.title ?? orderer.name, orderer.department].compactMap { $0 }.joined(separator: " ")

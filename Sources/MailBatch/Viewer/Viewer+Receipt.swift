@@ -22,9 +22,10 @@ extension Viewer {
     /// What the certificate page says about the receipt (the `receipt-status` partial).
     func receiptContext(_ shown: Shown) -> [String: Any] {
         let c = shown.certificate
-        guard shown.current == nil, c.state == .valid else { return [:] }
+        // Without [viewer] url there is no address to put in the link: nothing is offered.
+        guard shown.current == nil, c.state == .valid, receiptMailer.viewerURL != nil else { return [:] }
         if let receipt = spool.currentReceipt(of: c) {
-            return ["receipt_confirmed": JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: receipt.at))]
+            return ["receipt_confirmed": JapaneseFormat.warekiHoursMinutes(epochSeconds: receipt.at)]
         }
         let found = receiptMailer.ordererAddresses(shown.folder)
         guard !found.addresses.isEmpty else {
@@ -60,7 +61,7 @@ extension Viewer {
         if let receipt = spool.currentReceipt(of: c) {
             return message(
                 .ok, heading: "受領は確認済みです",
-                text: "受領確認済み（\(JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: receipt.at)))）。もう一度確認する必要はありません。")
+                text: "受領確認済み（\(JapaneseFormat.warekiHoursMinutes(epochSeconds: receipt.at))）。もう一度確認する必要はありません。")
         }
         let found = receiptMailer.ordererAddresses(shown.folder)
         guard let orderer = found.orderer, let record = found.record, !found.addresses.isEmpty else {
@@ -93,7 +94,7 @@ extension Viewer {
             return message(
                 .ok, heading: "受領確認のためのメールを送りました",
                 text:
-                    "\(orderer.name)として当社に登録されている電子メールアドレス（\(domains)）へ、受領確認のためのリンクをお送りしました。メールのリンクを開き、表示される画面で「受領を確認する」を押してください。リンクは\(JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: link.expiresAt)))まで、1回限り使えます。"
+                    "\(orderer.name)として当社に登録されている電子メールアドレス（\(domains)）へ、受領確認のためのリンクをお送りしました。メールのリンクを開き、表示される画面で「受領を確認する」を押してください。リンクは\(JapaneseFormat.warekiHoursMinutes(epochSeconds: link.expiresAt))まで、1回限り使えます。"
             )
         case .failed(let reply):
             logger.error("cannot mail a receipt link", metadata: ["contract": "\(c.contractNumber)", "reply": "\(reply)"])
@@ -115,7 +116,7 @@ extension Viewer {
         let folder = ContractFolder(path: spool.contractFolder(link.contract))
         guard let (certificate, _, _) = folder.readCertificate() else { return .failure(EarlyResponse(response: errorPage(.notFound))) }
         if link.usedAt != nil {
-            let done = spool.currentReceipt(of: certificate).map { "（受領確認済み: \(JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: $0.at)))）" } ?? ""
+            let done = spool.currentReceipt(of: certificate).map { "（受領確認済み: \(JapaneseFormat.warekiHoursMinutes(epochSeconds: $0.at))）" } ?? ""
             return .failure(
                 EarlyResponse(
                     response: message(
@@ -127,7 +128,7 @@ extension Viewer {
                 EarlyResponse(
                     response: message(
                         .gone, heading: "このリンクは有効期限が切れました",
-                        error: "受領確認のリンクの有効期限（\(JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: link.expiresAt)))）が過ぎています。",
+                        error: "受領確認のリンクの有効期限（\(JapaneseFormat.warekiHoursMinutes(epochSeconds: link.expiresAt))）が過ぎています。",
                         text: "電子証書の画面から、もう一度「受領を確認する」を押してください。新しいリンクをお送りします。")))
         }
         guard certificate.state == .valid, Spool.viewVersion(certificate.keyDigest) == link.version else {
@@ -160,7 +161,7 @@ extension Viewer {
             ["label": "被保証者", "value": "\(c.obligee.title)（\(c.obligee.name)）"],
             ["label": c.project.category.projectLabel + "名", "value": c.project.name],
             ["label": "保証契約者", "value": "\(c.principal.name) \(c.principal.representative)"],
-            ["label": "リンクの有効期限", "value": JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: link.expiresAt))],
+            ["label": "リンクの有効期限", "value": JapaneseFormat.warekiHoursMinutes(epochSeconds: link.expiresAt)],
         ]
         return html(.ok, .receipt, context, headers: token.headers)
     }
@@ -197,7 +198,7 @@ extension Viewer {
         return message(
             .ok, heading: "受領を確認しました",
             text:
-                "保証契約番号 \(c.contractNumber) の電子証書について、受領確認済み（\(JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: at)))）と記録しました。保証契約者（\(c.principal.name)）へは当社から電子メールでお知らせします。"
+                "保証契約番号 \(c.contractNumber) の電子証書について、受領確認済み（\(JapaneseFormat.warekiHoursMinutes(epochSeconds: at))）と記録しました。保証契約者（\(c.principal.name)）へは当社から電子メールでお知らせします。"
         )
     }
 }
