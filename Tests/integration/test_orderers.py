@@ -126,7 +126,7 @@ def test_orderers_command(workspace):
     ws = workspace
     result = ws.run("orderers")
     assert result.returncode == 0
-    assert "107 orderers; the shipped directory is current to 令和8年4月1日 (2026-04-01)" in result.stdout
+    assert "115 orderers; the shipped directory is current to 令和8年4月1日 (2026-04-01)" in result.stdout
     result = ws.run("orderers", "check", "日田市", "--category", "consulting", "--contract-on", "2025-03-31")
     assert result.returncode == 1
     assert "令和7年4月1日以降の当初契約から電子保証の対象です" in result.stdout

@@ -102,6 +102,7 @@ struct BatchRun: Sendable {
                 let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
                 _ = try ViewNotices(configuration: configuration, templates: templates, now: now).queue(spool)
             }
+            _ = try ReceiptNotices(configuration: configuration, now: now).queue(spool)
         } catch let error as FileSystemError {
             _ = finishPump()
             report.stoppedBy = error.description
@@ -154,7 +155,7 @@ struct BatchRun: Sendable {
         let candidates = try intake.candidates()
         try recover(spool)
         // The operator's files are checked on every run, idle or not, so a broken override shows at once.
-        let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
+        let directory = try OrdererDirectory.load(configuration)
         let waiting = WaitingRecords(spool: spool, waitDays: configuration.amendmentWaitDays, now: now)
         defer { report.waiting = waiting.files().count }
         guard !leftovers.isEmpty || !candidates.isEmpty || !waiting.files().isEmpty else { return }

@@ -8,7 +8,7 @@ struct OrderersCommand: ParsableCommand {
         defaultSubcommand: List.self)
 
     static func loadDirectory(_ options: GlobalOptions) throws -> OrdererDirectory {
-        try OrdererDirectory.load(overrides: try options.loadConfiguration().orderersFile)
+        try OrdererDirectory.load(try options.loadConfiguration())
     }
 
     struct List: ParsableCommand {
@@ -21,7 +21,9 @@ struct OrderersCommand: ParsableCommand {
                 print(OrdererText.line(orderer))
             }
             let asOf = directory.asOf.map { "; the shipped directory is current to \(JapaneseFormat.wareki($0)) (\($0))" } ?? ""
-            print("\(directory.orderers.count) orderers\(asOf)")
+            let others = directory.orderers.count - directory.sorted.count
+            let omitted = others == 0 ? "" : "; \(others) more accept only other sureties' certificates (`mailbatch orderers show NAME` shows one)"
+            print("\(directory.sorted.count) orderers\(asOf)\(omitted)")
         }
     }
 
@@ -99,6 +101,7 @@ enum OrdererText {
         text += "works from: \(o.startDate(for: .works).map(JapaneseFormat.wareki) ?? "not adopted")\n"
         text += "\(o.consultingLabel) from: \(o.startDate(for: .consulting).map(JapaneseFormat.wareki) ?? "not adopted")\n"
         text += "key notice: \(submission(o))\n"
+        text += OrdererText.arrivalLines(o)
         if let department = o.department { text += "department: \(department)\n" }
         text += "certificate print-out: \(o.certificatePrintout == .submit ? "submitted with the key notice" : "not accepted (key notice only)")\n"
         if o.withAdvanceClaim { text += "with 前払金請求書: yes\n" }
@@ -114,6 +117,7 @@ enum OrdererText {
             text += "for \(type.japaneseName) (\(key)\(inherited ? ", from advance_payment" : "")): key notice \(submission(r))"
             if let department = r.department { text += "; department \(department)" }
             if let subject = r.subject { text += "; subject \(subject)" }
+            if let arrival = arrivalName(r.arrival) { text += "; arrival \(arrival)" }
             text += "; attachments \(r.attachments.rawValue)"
             if !r.requiredFields.isEmpty { text += "; required \(r.requiredFields.joined(separator: ", "))" }
             text += "\n"
@@ -127,6 +131,7 @@ enum OrdererText {
         case "table": "the brochure's adoption table (as of 令和7年5月1日)"
         case "brochure": "the brochure's Q&A or leaflet"
         case "published": "the orderer's published page"
+        case "reported": "reported to the surety; its public page was not at hand (confirm with the orderer)"
         case "operator": "the operator's file"
         default: source
         }

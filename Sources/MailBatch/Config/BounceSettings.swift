@@ -15,6 +15,8 @@ struct NotifySettings: Sendable {
     var contractorOnView = false
     /// A certificate mailed to the orderer and not viewed after this long is reported.
     var unviewedAfterSeconds = defaultUnviewedAfterSeconds
+    /// A certificate mailed to the orderer and not confirmed received after this long is listed (off when unset).
+    var unconfirmedAfterSeconds: Int?
 
     static let defaultUnviewedAfterSeconds = 5 * 86_400
 }
@@ -47,6 +49,7 @@ extension ConfigurationLoader {
         settings.staleAfterSeconds = try section.int("stale_after_seconds", in: 60...(30 * 86_400)) ?? settings.staleAfterSeconds
         settings.contractorOnView = try section.bool("contractor_on_view") ?? false
         if let days = try section.int("unviewed_after_days", in: 1...365) { settings.unviewedAfterSeconds = days * 86_400 }
+        if let days = try section.int("unconfirmed_after_days", in: 1...365) { settings.unconfirmedAfterSeconds = days * 86_400 }
         try section.rejectUnknownKeys()
         return settings
     }

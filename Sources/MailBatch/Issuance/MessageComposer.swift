@@ -28,6 +28,7 @@ struct MessageComposer {
         let c = facts.certificate
         var context = facts.context
         for (key, value) in guide.context { context[key] = value }
+        for (key, value) in guide.orderer.arrivalContext { context[key] = value }
         // One paragraph a line, whatever blank lines the template's sections leave behind.
         context["next_steps"] = try templates.render("next-steps", context).split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }
             .joined(separator: "\n")
@@ -112,5 +113,21 @@ struct MessageComposer {
             replyTo: replyTo(facts),
             messageID: messageID(c, .viewNotice),
             textBody: try templates.render("view-notice-body", context))
+    }
+
+    /// 「日置市様が電子証書の受領を確認しました」: once per version the orderer confirmed in the viewer.
+    func receiptNoticeMessage(_ facts: DocumentFacts, receipt: ReceiptRecord, epochSeconds: Int) throws(TemplateLibrary.Failure) -> MailMessage {
+        let c = facts.certificate
+        var context = facts.context
+        context["confirmed_at"] = JapaneseFormat.warekiHoursMinutes(epochSeconds: receipt.at)
+        if !receipt.clerk.isEmpty { context["clerk"] = receipt.clerk }
+        return MailMessage(
+            from: mail.from,
+            to: [Mailbox(displayName: "\(c.principal.name) \(c.principal.representative)", address: facts.contractorEmail)],
+            subject: Self.subjectLine(try templates.renderLine("receipt-notice-subject", context)),
+            epochSeconds: epochSeconds,
+            replyTo: replyTo(facts),
+            messageID: messageID(c, .receiptNotice),
+            textBody: try templates.render("receipt-notice-body", context))
     }
 }

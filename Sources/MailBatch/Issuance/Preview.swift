@@ -23,7 +23,7 @@ struct Preview {
             throw Failure(description: "\(file) is not a valid record:\n\(error.description)")
         }
         let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
-        let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
+        let directory = try OrdererDirectory.load(configuration)
         // The run's own decision; a preview renders anyway and says what a run would do instead.
         var orderer = directory.orderer(for: record) ?? Orderer(name: record.orderer.name, title: record.orderer.title)
         var title = record.orderer.title ?? orderer.title ?? record.orderer.name

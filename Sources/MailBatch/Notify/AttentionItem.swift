@@ -8,6 +8,8 @@ struct AttentionItem: Sendable, Equatable {
         case recipient
         /// Mailed to the orderer and still not viewed.
         case unviewed
+        /// Mailed to the orderer and not confirmed received after `[notify] unconfirmed_after_days`.
+        case unconfirmed
         /// A record that could not be issued, or an envelope that could not be read, set aside in `held/`.
         case held
     }
@@ -23,9 +25,20 @@ struct AttentionItem: Sendable, Equatable {
 
     /// Everything in the spool that needs a person now.
     static func collect(
-        _ spool: Spool, staleAfterSeconds: Int, unviewedAfterSeconds: Int = NotifySettings.defaultUnviewedAfterSeconds, now: Int
+        _ spool: Spool, staleAfterSeconds: Int, unviewedAfterSeconds: Int = NotifySettings.defaultUnviewedAfterSeconds,
+        unconfirmedAfterSeconds: Int? = nil, now: Int
     ) throws(FileSystemError) -> [AttentionItem] {
         var items: [AttentionItem] = []
+        if let after = unconfirmedAfterSeconds {
+            for entry in try ReceiptReport.overdue(spool, afterSeconds: after, now: now) {
+                items.append(
+                    AttentionItem(
+                        kind: .unconfirmed, key: "unconfirmed:\(entry.contractNumber):\(entry.sentAt)",
+                        subject: "\(entry.contractNumber) (orderer mail to \(entry.to.joined(separator: ", ")))",
+                        reason: "sent \(entry.sentAt) and its receipt not confirmed by the orderer since; ask the orderer whether it arrived",
+                        command: "mailbatch show \(entry.contractNumber)"))
+            }
+        }
         for entry in try UnviewedCertificates.find(spool, afterSeconds: unviewedAfterSeconds, now: now) {
             items.append(
                 AttentionItem(

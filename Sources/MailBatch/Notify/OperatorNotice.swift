@@ -21,7 +21,8 @@ struct OperatorNotice: Sendable {
 
     func send(using makeTransport: () throws -> any MailTransport) throws(FileSystemError) -> Outcome {
         let items = try AttentionItem.collect(
-            spool, staleAfterSeconds: settings.staleAfterSeconds, unviewedAfterSeconds: settings.unviewedAfterSeconds, now: now())
+            spool, staleAfterSeconds: settings.staleAfterSeconds, unviewedAfterSeconds: settings.unviewedAfterSeconds,
+            unconfirmedAfterSeconds: settings.unconfirmedAfterSeconds, now: now())
         let reported = Set(((try? PosixFS.read(reportedFile)) ?? []).split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) })
         let fresh = items.filter { !reported.contains($0.key) }
         guard !fresh.isEmpty else {
@@ -52,7 +53,7 @@ struct OperatorNotice: Sendable {
 
     func summary(_ items: [AttentionItem]) -> MailMessage {
         var counts: [String] = []
-        for kind in [AttentionItem.Kind.rejected, .held, .failed, .bounced, .recipient, .stale, .unviewed] {
+        for kind in [AttentionItem.Kind.rejected, .held, .failed, .bounced, .recipient, .stale, .unviewed, .unconfirmed] {
             let n = items.filter { $0.kind == kind }.count
             if n > 0 { counts.append("\(Self.label(kind)) \(n)件") }
         }
@@ -79,6 +80,7 @@ struct OperatorNotice: Sendable {
         case .stale: "送信遅延（deferred）"
         case .recipient: "宛先の一部に届かず（Cc refused/bounced）"
         case .unviewed: "発注者が未閲覧（unviewed）"
+        case .unconfirmed: "発注者が受領未確認（unconfirmed）"
         case .held: "発行できず保留（held）"
         }
     }

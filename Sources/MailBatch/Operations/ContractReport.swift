@@ -23,6 +23,7 @@ struct ContractReport {
         } else {
             out += "発注者閲覧: 未閲覧\n"
         }
+        out += ReceiptReport.line(spool, c)
         out += versions(folder, c)
         out += "\ndocuments:\n"
         for file in try PosixFS.list(folder.documents) {

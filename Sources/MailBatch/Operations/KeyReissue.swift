@@ -25,7 +25,7 @@ struct KeyReissue {
             throw Failure(description: "contract \(number) was cancelled (解約); a cancelled certificate gets no new key")
         }
         let record = try ContractValidator.validate(PosixFS.read(folder.record))
-        let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
+        let directory = try OrdererDirectory.load(configuration)
         let (orderer, title) = IssuancePolicy.decideForIssued(record, issued: certificate, in: directory)
         let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
         let builder = IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner())

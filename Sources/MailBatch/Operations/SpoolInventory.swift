@@ -34,6 +34,11 @@ struct SpoolInventory: Codable, Sendable {
     var unviewed = 0
     /// Mailed to the orderer and still not viewed after `[notify] unviewed_after_days`.
     var unviewedOverdue: [UnviewedCertificates.Entry] = []
+    /// Issued certificates whose current version the orderer confirmed receiving, and has not;
+    /// those mailed and still unconfirmed after `[notify] unconfirmed_after_days`.
+    var receiptConfirmed = 0
+    var receiptUnconfirmed = 0
+    var unconfirmedOverdue: [UnviewedCertificates.Entry] = []
     /// Envelopes set aside in `held/` because they could not be read.
     var held = 0
     /// Changes (変更) issued, and contracts cancelled (解約).
@@ -61,12 +66,18 @@ struct SpoolInventory: Codable, Sendable {
         case bounceReasons = "bounce_reasons"
         case viewed, unviewed
         case unviewedOverdue = "unviewed_overdue"
+        case receiptConfirmed = "receipt_confirmed"
+        case receiptUnconfirmed = "receipt_unconfirmed"
+        case unconfirmedOverdue = "unconfirmed_overdue"
         case nextAttemptAt = "next_attempt_at"
         case oldestWaiting = "oldest_waiting"
         case lastRun = "last_run"
     }
 
-    static func take(_ spool: Spool, unviewedAfterSeconds: Int = NotifySettings.defaultUnviewedAfterSeconds, now: Int = WallClock.epochSeconds())
+    static func take(
+        _ spool: Spool, unviewedAfterSeconds: Int = NotifySettings.defaultUnviewedAfterSeconds, unconfirmedAfterSeconds: Int? = nil,
+        now: Int = WallClock.epochSeconds()
+    )
         throws(FileSystemError) -> SpoolInventory
     {
         var inventory = SpoolInventory()
@@ -111,6 +122,7 @@ struct SpoolInventory: Codable, Sendable {
         }
         inventory.unviewed = max(0, inventory.issued - inventory.viewed)
         inventory.unviewedOverdue = try UnviewedCertificates.find(spool, afterSeconds: unviewedAfterSeconds, now: now)
+        try ReceiptReport.count(spool, into: &inventory, unconfirmedAfterSeconds: unconfirmedAfterSeconds, now: now)
         var earliestNext: Int?
         var oldest: (Int, Waiting)?
         for file in try PosixFS.list(spool.outbox) where file.hasSuffix(".json") && !file.hasPrefix(".") {
@@ -166,6 +178,7 @@ struct SpoolInventory: Codable, Sendable {
             out +=
                 "  not viewed: \(entry.contractNumber), mailed to \(entry.to.joined(separator: ", ")) at \(entry.sentAt); `mailbatch resend \(entry.contractNumber) --to orderer` sends it again\n"
         }
+        out += ReceiptReport.text(self)
         if held > 0 { out += row("held", held, "(unreadable envelopes: read \(held == 1 ? "its" : "each") .error.txt in held/)") }
         if let oldest = oldestWaiting {
             out += "oldest waiting: \(oldest.file), queued \(oldest.queuedAt), \(oldest.attempts) attempt(s), next \(oldest.nextAttemptAt)\n"

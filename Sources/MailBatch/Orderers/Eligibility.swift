@@ -12,6 +12,10 @@ enum Eligibility {
         guard let orderer = directory.orderer(named: name) else {
             return .notEligible(reason: "発注者「\(name)」は電子保証の導入発注者として登録されていません（導入済みであれば運用者が orderers ファイルに追加してください）")
         }
+        guard orderer.accepts(surety: directory.surety) else {
+            return .notEligible(
+                reason: "\(orderer.name)は\(orderer.sureties.joined(separator: "・"))の電子証書のみを受け付けています（\(directory.surety ?? "")の電子証書は受け付けていません）")
+        }
         let what = orderer.categoryName(category)
         guard let start = orderer.startDate(for: category) else {
             return .notEligible(reason: "\(orderer.name)は\(what)について電子保証を導入していません")

@@ -55,6 +55,13 @@ struct Orderer: Sendable, Equatable {
     /// Per guarantee type: keys that override the orderer's own for records of that type.
     var typeRules: [ContractRecord.GuaranteeType: Rule] = [:]
     var source = "operator"
+    /// How the contractor learns that the key notice arrived (`arrival_confirmation`, `phone`).
+    var arrival: ArrivalConfirmation?
+    /// Where the key notice goes for `web_form` (`form_url`) and `fax` (`fax`).
+    var formURL: String?
+    var faxNumber: String?
+    /// Whose certificates the orderer accepts (`sureties`), when its page says; empty: any surety's.
+    var sureties: [String] = []
 
     enum Attachments: String, Sendable, CaseIterable {
         case pdf, none
@@ -71,6 +78,9 @@ struct Orderer: Sendable, Equatable {
         var instructions: String?
         var attachments: Attachments?
         var requiredFields: [String]?
+        var arrival: ArrivalConfirmation?
+        var formURL: String?
+        var faxNumber: String?
     }
 
     /// The fields `required_fields` may name: optional record fields an orderer may insist on.
@@ -94,6 +104,9 @@ struct Orderer: Sendable, Equatable {
         if let v = rule.instructions { instructions = v }
         if let v = rule.attachments { attachments = v }
         if let v = rule.requiredFields { requiredFields = v }
+        if let v = rule.arrival { arrival = v }
+        if let v = rule.formURL { formURL = v }
+        if let v = rule.faxNumber { faxNumber = v }
     }
 
     /// The orderer as it applies to records of `type`: its own keys with that type's table over them.

@@ -3,6 +3,9 @@ struct OrdererDirectory: Sendable {
     let orderers: [String: Orderer]
     /// The newest adoption date the shipped directory knows of (`as_of` at its top).
     var asOf: CivilDate?
+    /// The operator's surety (`[mail] surety_name`): orderers that accept only other sureties'
+    /// certificates do not apply (`Orderer.accepts(surety:)`).
+    var surety: String?
 
     static let asOfKey = "as_of"
 
@@ -28,8 +31,15 @@ struct OrdererDirectory: Sendable {
         return OrdererDirectory(orderers: orderers, asOf: asOf)
     }
 
-    /// Orderers sorted by prefecture (national first), then by name.
+    /// The directory as it applies to the configured surety.
+    static func load(_ configuration: Configuration) throws(ConfigurationError) -> OrdererDirectory {
+        var directory = try load(overrides: configuration.orderersFile)
+        directory.surety = configuration.mail.suretyName
+        return directory
+    }
+
+    /// Orderers sorted by prefecture (national first), then by name: those that accept the surety's certificates.
     var sorted: [Orderer] {
-        orderers.values.sorted { ($0.prefecture, $0.name) < ($1.prefecture, $1.name) }
+        orderers.values.filter { $0.accepts(surety: surety) }.sorted { ($0.prefecture, $0.name) < ($1.prefecture, $1.name) }
     }
 }

@@ -48,10 +48,11 @@ enum OrdererFileParser {
         if let date = try s.date("works_from") { o.worksFrom = date }
         if let date = try s.date("consulting_from") { o.consultingFrom = date }
         if let label = try s.string("consulting_label") { o.consultingLabel = label }
+        if let sureties = try s.strings("sureties") { o.sureties = sureties }
         o.apply(try rule(s, file: file))
         for (key, type) in typeTables {
             guard let table = try s.section(key) else { continue }
-            o.typeRules[type] = try rule(table, file: file)
+            o.typeRules[type] = (o.typeRules[type] ?? Orderer.Rule()).overlaid(by: try rule(table, file: file))
             try table.rejectUnknownKeys()
         }
         _ = try s.string("source")
@@ -111,6 +112,7 @@ enum OrdererFileParser {
             }
             rule.requiredFields = fields
         }
+        try OrdererArrivalKeys.read(s, into: &rule, file: file)
         return rule
     }
 }

@@ -45,6 +45,8 @@ struct SubmissionGuide {
         ]
         values[route.rawValue] = true
         if let instructions = orderer.instructions { values["instructions"] = instructions }
+        if let url = orderer.formURL { values["form_url"] = url }
+        if let fax = orderer.faxNumber { values["fax_number"] = fax }
         return values
     }
 }

@@ -3,6 +3,8 @@ enum MessageRole: String, Sendable, Codable, CaseIterable, CustomStringConvertib
     case contractor, orderer
     /// The short mail telling the contractor that the orderer viewed the certificate.
     case viewNotice = "view_notice"
+    /// The short mail telling the contractor that the orderer confirmed receipt.
+    case receiptNotice = "receipt_notice"
 
     var description: String { rawValue }
 

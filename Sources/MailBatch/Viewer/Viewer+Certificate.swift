@@ -25,7 +25,7 @@ extension Viewer {
 
     /// The session's certificate, while the session lasts and the certificate is still what it was
     /// opened on; otherwise the page that says why the viewing ended.
-    private func load(_ request: Request) -> Result<Shown, EarlyResponse> {
+    func load(_ request: Request) -> Result<Shown, EarlyResponse> {
         guard let session = sessions.session(for: request.cookies[Self.sessionCookie]?.value, now: now()) else {
             return .failure(EarlyResponse(response: expired()))
         }
@@ -95,6 +95,7 @@ extension Viewer {
         context["rows"] = CertificateRows.rows(c).map { ["label": $0.label, "lines": $0.lines] }
         context["history"] = CertificateRows.history(c).map { ["label": $0.label, "lines": $0.lines] }
         if let fingerprint = CertificateSignature.fingerprint(of: json) { context["fingerprint"] = fingerprint }
+        context.merge(receiptContext(shown)) { _, new in new }
         context["viewed_at"] = JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: now()))
         return html(.ok, .certificate, context, headers: token.headers)
     }

@@ -22,6 +22,7 @@ struct Viewer: Sendable {
     let sessions = SessionStore()
     let tokens = FormToken()
     let clients = ClientLockout()
+    let receiptMailer: ReceiptMailer
 
     static let formLimit = 8 * 1024
     static let uploadLimit = 512 * 1024
@@ -35,6 +36,7 @@ struct Viewer: Sendable {
         office = configuration.branches.standard
         surety = configuration.mail.suretyName
         self.logger = logger
+        receiptMailer = try ReceiptMailer(configuration: configuration)
         do {
             pages = try ViewerPages(overrides: configuration.templatesDirectory)
         } catch {

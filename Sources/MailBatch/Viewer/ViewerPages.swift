@@ -49,7 +49,7 @@ struct ViewerPages: Sendable {
     }
 
     enum Page: String, CaseIterable {
-        case form, certificate, denied, locked, message, check
+        case form, certificate, denied, locked, message, check, receipt
     }
 
     func render(_ page: Page, _ context: [String: Any]) -> String {

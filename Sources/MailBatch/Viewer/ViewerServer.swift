@@ -24,6 +24,9 @@ struct ViewerServer {
         router.get("/certificate") { request, _ in viewer.certificatePage(request) }
         router.get("/certificate/certificate.pdf") { request, _ in viewer.certificatePDF(request) }
         router.get("/certificate/data.json") { request, _ in viewer.certificateData(request) }
+        router.post("/certificate/receipt") { request, _ in await viewer.requestReceipt(request) }
+        router.get("/receipt/:secret") { request, context in viewer.receiptPage(request, secret: context.parameters.get("secret") ?? "") }
+        router.post("/receipt/:secret") { request, context in await viewer.confirmReceipt(request, context, secret: context.parameters.get("secret") ?? "") }
         router.post("/logout") { request, _ in try await viewer.logout(request) }
         router.get("/check") { request, _ in viewer.checkForm(request) }
         router.post("/check") { request, context in try await viewer.check(request, context) }

@@ -1,0 +1,44 @@
+import Foundation
+
+/// 「日置市様が電子証書の受領を確認しました」: one short mail to the contractor per certificate
+/// version the orderer confirmed in the viewer. A run queues it like any message; the receipt is
+/// marked as told only after its mail is queued, and a notice already in the outbox is not queued twice.
+struct ReceiptNotices {
+    let configuration: Configuration
+    let now: @Sendable () -> Int
+
+    func queue(_ spool: Spool) throws -> Int {
+        let numbers = try spool.confirmedContracts()
+        guard !numbers.isEmpty else { return 0 }
+        let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
+        var queued = 0
+        for number in numbers {
+            let folder = ContractFolder(path: spool.contractFolder(number))
+            guard let (certificate, _, _) = folder.readCertificate(), certificate.state == .valid,
+                let receipt = spool.currentReceipt(of: certificate), receipt.notified != true,
+                !PosixFS.exists(spool.outboxFile(MessageKey(contract: number, version: certificate.currentVersion, role: .receiptNotice))),
+                let record = try? JSONDecoder().decode(ContractRecord.self, from: Data(PosixFS.read(folder.record)))
+            else { continue }
+            let facts = DocumentFacts(
+                certificate: certificate, record: record, issuedOn: JST.components(epochSeconds: receipt.at).date, key: "",
+                office: configuration.branches.office(record.branch) ?? configuration.branches.standard, viewerURL: configuration.viewerURL)
+            let epoch = now()
+            let mail = try MessageComposer(mail: configuration.mail, templates: templates).receiptNoticeMessage(
+                facts, receipt: receipt, epochSeconds: epoch)
+            let queueKey = MessageKey(contract: number, version: certificate.currentVersion, role: .receiptNotice)
+            let file = "\(MessageRole.receiptNotice)-\(Spool.viewVersion(certificate.keyDigest)).eml"
+            try spool.write(mail.rendered(), to: "\(folder.messages)/\(file)")
+            let envelope = Envelope(
+                messageID: mail.messageID, contractNumber: number, role: .receiptNotice,
+                version: queueKey.version == 1 ? nil : queueKey.version, mailFrom: configuration.mail.from.address,
+                recipients: mail.envelopeRecipients, messagePath: queueKey.storedPath(file), queuedAt: epoch, nextAttemptAt: epoch, attempts: [])
+            try spool.write(envelope.encoded(), to: spool.outboxFile(queueKey))
+            try spool.markReceiptNotified(number: number, keyDigest: certificate.keyDigest)
+            try? PosixFS.appendLine(
+                "\(JST.iso8601(epochSeconds: epoch)) the orderer confirmed receipt at \(JST.iso8601(epochSeconds: receipt.at)) (\(receipt.client)); the contractor is told by mail",
+                to: folder.history)
+            queued += 1
+        }
+        return queued
+    }
+}
