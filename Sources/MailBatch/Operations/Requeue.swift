@@ -68,9 +68,8 @@ struct Requeue {
                 let file = "\(key.stem).resend-\(epoch).eml"
                 try PosixFS.writeAtomically(message, to: "\(folder.messages)/\(file)", tempFolder: spool.temp)
                 envelope = Envelope(
-                    messageID: envelope.messageID, contractNumber: number, role: role, version: envelope.version, mailFrom: envelope.mailFrom,
-                    recipients: to + copies, cc: copies.isEmpty ? nil : copies, messagePath: key.storedPath(file),
-                    queuedAt: epoch, nextAttemptAt: epoch, attempts: [])
+                    key: key, messageID: envelope.messageID, mailFrom: envelope.mailFrom, recipients: to + copies, cc: copies,
+                    messagePath: key.storedPath(file), queuedAt: epoch)
             }
             envelope.queuedAt = epoch
             envelope.nextAttemptAt = epoch
