@@ -4,6 +4,10 @@ struct BounceSettings: Sendable {
     let returnPath: ReturnPath
     /// A Maildir the relay delivers bounces into; every run takes up its `new/`.
     var maildir: String?
+    /// How long the sisimai helper may read one message before it is killed.
+    var sisimaiTimeoutSeconds = defaultSisimaiTimeoutSeconds
+
+    static let defaultSisimaiTimeoutSeconds = 30
 }
 
 /// `[notify]`: who hears of a run in which something needs a person.
@@ -31,8 +35,10 @@ extension ConfigurationLoader {
             )
         }
         let maildir = try section.string("maildir").map { absolutePath($0, relativeTo: baseDirectory) }
+        var settings = BounceSettings(returnPath: returnPath, maildir: maildir)
+        settings.sisimaiTimeoutSeconds = try section.int("sisimai_timeout_seconds", in: 1...600) ?? settings.sisimaiTimeoutSeconds
         try section.rejectUnknownKeys()
-        return BounceSettings(returnPath: returnPath, maildir: maildir)
+        return settings
     }
 
     static func notifySettings(_ top: TOMLSection, file: String) throws(ConfigurationError) -> NotifySettings? {
