@@ -161,7 +161,7 @@ struct SpoolInventory: Codable, Sendable {
         if recipientProblems > 0 {
             out += row("recipients", recipientProblems, "(a Cc refused or bounced a delivered mail: see `mailbatch show <number>`)")
         }
-        out += row("viewed", viewed, "(by the orderer; unviewed \(unviewed))")
+        out += row("viewed", viewed, "(opened with the key, by whoever holds it; not yet opened \(unviewed))")
         for entry in unviewedOverdue {
             out +=
                 "  not viewed: \(entry.contractNumber), mailed to \(entry.to.joined(separator: ", ")) at \(entry.sentAt); `mailbatch resend \(entry.contractNumber) --to orderer` sends it again\n"
