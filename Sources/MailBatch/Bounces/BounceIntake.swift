@@ -49,6 +49,14 @@ struct BounceIntake: Sendable {
         return tally
     }
 
+    /// The sisimai helper with this configuration's time limit, reporting to this log.
+    private var reader: SisimaiReader? {
+        guard var reader = sisimai else { return nil }
+        reader.timeoutSeconds = settings?.sisimaiTimeoutSeconds ?? reader.timeoutSeconds
+        reader.logger = logger
+        return reader
+    }
+
     private func takeUp(_ name: String, from maildir: Maildir, into tally: inout Tally) throws(FileSystemError) {
         let bytes: [UInt8]
         let seen = Maildir.seenName(name)
@@ -62,13 +70,16 @@ struct BounceIntake: Sendable {
             return
         }
         let decision: BounceMatcher.Decision =
-            bytes.isEmpty ? .setAside("empty") : BounceMatcher(spool: spool, settings: settings, sisimai: sisimai).decide(bytes)
+            bytes.isEmpty ? .setAside("empty") : BounceMatcher(spool: spool, settings: settings, sisimai: reader).decide(bytes)
         switch decision {
         case .setAside(let reason):
             try setAside(bytes, name: seen, reason: reason)
             tally.setAside += 1
             logger.warning("returned mail set aside", metadata: ["file": "\(name)", "reason": "\(reason)"])
         case .apply(let target, let failed, let delayed):
+            // The report's name as history lines and envelopes quote it: a line break in a Maildir
+            // file name is escaped, so it cannot start a line of its own.
+            let seen = LineLogHandler.oneLine(seen)
             for recipient in delayed { try noteDelay(target, recipient, report: seen) }
             var target = target
             // A soft reason (mailbox full, …) within the message's lifetime: the message is tried again.
@@ -142,8 +153,8 @@ struct BounceIntake: Sendable {
             line += "a sending is already queued"
         } else {
             var again = Envelope(
-                messageID: e.messageID, contractNumber: e.contractNumber, role: e.role, mailFrom: e.mailFrom, recipients: e.recipients, cc: e.cc,
-                messagePath: e.messagePath, queuedAt: e.queuedAt, nextAttemptAt: due, attempts: [])
+                key: e.key, messageID: e.messageID, mailFrom: e.mailFrom, recipients: e.recipients, cc: e.cc, messagePath: e.messagePath,
+                queuedAt: e.queuedAt, nextAttemptAt: due)
             again.pending = e.recipients.count > 1 ? [address] : nil
             again.attempts = [
                 .init(at: JST.iso8601(epochSeconds: now()), outcome: .deferred, reply: "returned (\(r.reason) \(r.status)): \(r.diagnostic)")
