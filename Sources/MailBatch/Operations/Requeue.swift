@@ -75,6 +75,7 @@ struct Requeue {
             envelope.nextAttemptAt = epoch
             envelope.attempts = []
             envelope.token = nil
+            envelope.tokens = nil
             envelope.bounce = nil
             envelope.pending = nil
             envelope.refused = nil
@@ -125,6 +126,7 @@ struct Requeue {
             envelope.nextAttemptAt = epoch
             // A new sending: a new return-path token; the bounce stays in the history.
             envelope.token = nil
+            envelope.tokens = nil
             envelope.bounce = nil
             try spool.write(envelope.encoded(), to: path)
             try PosixFS.move(path, to: target)
