@@ -165,7 +165,7 @@ def test_a_hanging_sisimai_helper_is_killed_and_the_report_read_anyway(issued, t
     helper.chmod(0o755)
     envelope = json.load(open(os.path.join(ws.contract(NUMBER), "sent", sent(ws, "contractor")[0])))
     with open(os.path.join(ws.spool, "bounces", "new", "1.report"), "wb") as fh:
-        fh.write(dsn(CONTRACTOR, RETURN_PATH.replace("{token}", envelope["token"])))
+        fh.write(dsn(CONTRACTOR, RETURN_PATH.replace("{token}", envelope["tokens"][CONTRACTOR])))
     env = dict(os.environ, MAILBATCH_SISIMAI=str(helper))
     started = time.monotonic()
     result = subprocess.run([BIN, "bounces", "--config", ws.config], capture_output=True, text=True, env=env, timeout=60)
@@ -192,7 +192,7 @@ def test_a_soft_bounce_of_version_2_is_sent_again_as_version_2(issued):
     [name] = sent(ws, "v2.contractor")
     envelope = json.load(open(os.path.join(ws.contract(NUMBER), "sent", name)))
     assert envelope["version"] == 2
-    report = dsn(CONTRACTOR, RETURN_PATH.replace("{token}", envelope["token"]), "4.2.2", "452 4.2.2 mailbox full")
+    report = dsn(CONTRACTOR, RETURN_PATH.replace("{token}", envelope["tokens"][CONTRACTOR]), "4.2.2", "452 4.2.2 mailbox full")
     assert subprocess.run([BIN, "bounce", "--config", ws.config], input=report, capture_output=True).returncode == 0
     [queued] = [f for f in ws.listdir("outbox")]
     assert queued == NUMBER + ".v2.contractor.json"
@@ -200,11 +200,11 @@ def test_a_soft_bounce_of_version_2_is_sent_again_as_version_2(issued):
     later = "2025-10-20T12:00:00+09:00@%d" % int(time.time())
     run_ok(ws, "run", env={"MAILBATCH_NOW": later})
     assert len(sent(ws, "v2.contractor")) == 2 and len(sent(ws, "contractor")) == 1
-    resent = [e for e, m, _ in ws.messages() if e["rcpt_tos"] == [CONTRACTOR]]
-    assert len(resent) == 3  # the original, version 2, and version 2 again
+    to_contractor = [m for e, m, _ in ws.messages() if e["rcpt_tos"] == [CONTRACTOR] and CONTRACTOR in str(m["To"])]
+    assert len(to_contractor) == 3  # the original, version 2, and version 2 again
     [again] = [f for f in sent(ws, "v2.contractor") if f != name]
-    token = json.load(open(os.path.join(ws.contract(NUMBER), "sent", again)))["token"]
-    assert token.startswith(NUMBER + ".v2.contractor.") or ".v2." in token or token != envelope["token"]
+    tokens = json.load(open(os.path.join(ws.contract(NUMBER), "sent", again)))["tokens"]
+    assert tokens[CONTRACTOR] != envelope["tokens"][CONTRACTOR]
 
 
 # 11. The first-view notice says what is known, and names the version.
@@ -303,7 +303,7 @@ def test_a_newline_in_a_reports_file_name_stays_in_one_history_line(issued):
     run_ok(ws, "run")
     envelope = json.load(open(os.path.join(ws.contract(NUMBER), "sent", sent(ws, "contractor")[0])))
     with open(os.path.join(ws.spool, "bounces", "new", "evil\n2026-01-01T00:00:00+09:00 forged line"), "wb") as fh:
-        fh.write(dsn(CONTRACTOR, RETURN_PATH.replace("{token}", envelope["token"])))
+        fh.write(dsn(CONTRACTOR, RETURN_PATH.replace("{token}", envelope["tokens"][CONTRACTOR])))
     assert ws.run("bounces", env={"MAILBATCH_SISIMAI": ""}).returncode == 1  # 1: a message bounced
     history = open(os.path.join(ws.contract(NUMBER), "history.log")).read()
     assert "bounced from " + CONTRACTOR in history
@@ -319,3 +319,109 @@ def test_a_closed_output_pipe_does_not_kill_mailbatch(issued):
     proc.stdout.close()
     proc.wait(timeout=60)
     assert proc.returncode >= 0, proc.returncode
+
+
+# 8. A token per recipient; a report recognised by what it says, not its file name.
+
+def test_the_cc_cannot_report_the_orderers_address(issued):
+    ws = issued
+    run_ok(ws, "run")
+    orderer_mail = json.load(open(os.path.join(ws.contract(NUMBER), "sent", sent(ws, "orderer")[0])))
+    tokens = orderer_mail["tokens"]
+    assert set(tokens) == {ORDERER, CONTRACTOR} and tokens[ORDERER] != tokens[CONTRACTOR]
+    # Each recipient got its copy with its own return path.
+    paths = {tuple(e["rcpt_tos"]): e["mail_from"] for e, m, _ in ws.messages() if m["Cc"]}
+    assert paths[(ORDERER,)] == RETURN_PATH.replace("{token}", tokens[ORDERER])
+    assert paths[(CONTRACTOR,)] == RETURN_PATH.replace("{token}", tokens[CONTRACTOR])
+    # The contractor writes a 5.1.1 about the orderer's address with the return path it saw.
+    forged = dsn(ORDERER, RETURN_PATH.replace("{token}", tokens[CONTRACTOR]))
+    assert subprocess.run([BIN, "bounce", "--config", ws.config], input=forged, capture_output=True).returncode == 0
+    state = json.loads(run_ok(ws, "status", "--json").stdout)
+    assert state["bounced"] == 0 and state["recipient_problems"] == 0 and state["sent"] == 2
+    [note] = [n for n in ws.listdir("bounces/unmatched") if n.endswith(".note.txt")]
+    assert "a recipient can speak only of itself" in open(os.path.join(ws.spool, "bounces/unmatched", note)).read()
+
+
+def test_a_report_taken_up_once_whatever_its_file_name(issued):
+    ws = issued
+    run_ok(ws, "run")
+    first = json.load(open(os.path.join(ws.contract(NUMBER), "sent", sent(ws, "contractor")[0])))
+    soft = dsn(CONTRACTOR, RETURN_PATH.replace("{token}", first["tokens"][CONTRACTOR]), "4.2.2", "452 4.2.2 mailbox full")
+    for name in ("a", "b", "c", "d"):
+        with open(os.path.join(ws.spool, "bounces", "new", name), "wb") as fh:
+            fh.write(soft)
+    assert "1 to be tried again" in run_ok(ws, "bounces").stdout
+    assert ws.listdir("outbox") == [NUMBER + ".contractor.json"]
+    sending = json.load(open(os.path.join(ws.contract(NUMBER), "sent", sent(ws, "contractor")[0])))
+    assert len(sending["returned"]) == 1
+    assert len([n for n in ws.listdir("bounces/unmatched") if n.endswith(".note.txt")]) == 3
+    # Sent again, then bounced for good; the old soft report replayed does not queue it again.
+    later = "2025-10-20T12:00:00+09:00@%d" % int(time.time())
+    run_ok(ws, "run", env={"MAILBATCH_NOW": later})
+    again = json.load(open(os.path.join(ws.contract(NUMBER), "sent", sent(ws, "contractor")[-1])))
+    hard = dsn(CONTRACTOR, RETURN_PATH.replace("{token}", again["tokens"][CONTRACTOR]))
+    assert subprocess.run([BIN, "bounce", "--config", ws.config], input=hard, capture_output=True, env=dict(os.environ, MAILBATCH_NOW=later)).returncode == 0
+    assert json.loads(run_ok(ws, "status", "--json").stdout)["bounced"] == 1
+    subprocess.run([BIN, "bounce", "--config", ws.config], input=soft, capture_output=True, env=dict(os.environ, MAILBATCH_NOW=later))
+    assert ws.listdir("outbox") == []
+    assert json.loads(run_ok(ws, "status", "--json").stdout)["bounced"] == 1
+
+
+def test_mail_sent_before_the_upgrade_still_has_its_bounces_matched(issued):
+    """An envelope of an earlier mailbatch: one token for the sending, made like a Message-ID."""
+    ws = issued
+    run_ok(ws, "run")
+    [name] = sent(ws, "contractor")
+    path = os.path.join(ws.contract(NUMBER), "sent", name)
+    envelope = json.load(open(path))
+    old_token = NUMBER + ".contractor.00112233aabbccdd"
+    del envelope["tokens"]
+    envelope["token"] = old_token
+    envelope["mail_from"] = RETURN_PATH.replace("{token}", old_token)
+    json.dump(envelope, open(path, "w"))
+    report = dsn(CONTRACTOR, RETURN_PATH.replace("{token}", old_token))
+    assert subprocess.run([BIN, "bounce", "--config", ws.config], input=report, capture_output=True).returncode == 0
+    assert json.loads(run_ok(ws, "status", "--json").stdout)["bounced"] == 1
+
+
+# 10. The VERP local part fits 64 octets for the longest contract number.
+
+def test_the_return_path_fits_64_octets_for_a_32_character_number(issued):
+    ws = issued
+    number = "R07-4621-0001234567890123456789X"[:32]
+    assert len(number) == 32
+    ws.drop("b.json", sample_record(number))
+    run_ok(ws, "run")
+    froms = {e["mail_from"] for e, m, _ in ws.messages() if number in str(m["Subject"]) or number in body_text(m)}
+    assert froms and all(len(f.split("@")[0].encode()) <= 64 for f in froms), froms
+    # A template that leaves no room is refused when the configuration loads.
+    ws.write_config(extra='[bounces]\nreturn_path = "bounces-of-the-mailbatch+{token}@bounces.example.jp"\n')
+    result = ws.run("status")
+    assert result.returncode == 2 and "RFC 5321 allows 64" in result.stderr
+
+
+# 7. Returned mail: a per-run budget, each message kept once, set-aside mail expires.
+
+def test_returned_mail_has_a_budget_is_kept_once_and_expires(issued):
+    ws = issued
+    configure(ws, bounces="budget_mib = 2\nunmatched_retention_days = 30\n")
+    run_ok(ws, "run")
+    junk = b"From: someone@example.net\r\nSubject: hello\r\n\r\n" + b"x" * (900 << 10) + b"\r\n"
+    for i in range(5):
+        with open(os.path.join(ws.spool, "bounces", "new", "%d.junk" % i), "wb") as fh:
+            fh.write(junk)
+    out = run_ok(ws, "bounces").stdout
+    assert "2 set aside" in out and "3 left for the next run" in out, out
+    state = json.loads(run_ok(ws, "status", "--json").stdout)
+    assert state["returned_waiting"] == 3 and state["unmatched"] == 2
+    assert "returned mail waiting" in run_ok(ws, "status").stdout
+    # Kept once: in unmatched/ with its note, nowhere else.
+    assert ws.listdir("bounces/cur") == [] and len(ws.listdir("bounces/new")) == 3
+    run_ok(ws, "bounces")
+    run_ok(ws, "bounces")
+    assert ws.listdir("bounces/new") == [] and json.loads(run_ok(ws, "status", "--json").stdout)["unmatched"] == 5
+    # 31 days on (on mailbatch's clock), all of it expires; counted and reported.
+    later = "2025-11-21T10:00:00+09:00@%d" % int(time.time())
+    out = ws.run("bounces", env={"MAILBATCH_NOW": later}).stdout
+    assert "5 expired from unmatched/" in out, out
+    assert ws.listdir("bounces/unmatched") == []

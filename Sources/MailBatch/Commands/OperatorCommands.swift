@@ -10,7 +10,8 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let configuration = try options.loadConfiguration()
         let inventory = try SpoolInventory.take(
-            configuration.spool, unviewedAfterSeconds: configuration.notify?.unviewedAfterSeconds ?? NotifySettings.defaultUnviewedAfterSeconds)
+            configuration.spool, unviewedAfterSeconds: configuration.notify?.unviewedAfterSeconds ?? NotifySettings.defaultUnviewedAfterSeconds,
+            bounceMaildir: configuration.bounces?.maildir)
         if json {
             print(String(decoding: try SpoolJSON.encode(inventory), as: UTF8.self), terminator: "")
         } else {

@@ -27,6 +27,10 @@ struct SpoolInventory: Codable, Sendable {
     var failed = 0
     /// Messages a delivery report said failed after the server accepted them (in `failed/`).
     var bounced = 0
+    /// Returned mail still in a `new/` folder (a run's bounce budget was spent, or none ran since).
+    var returnedWaiting = 0
+    /// Returned mail set aside in `bounces/unmatched/` (kept for the retention).
+    var unmatched = 0
     /// The bounced messages by reason (`userunknown`: 2, …).
     var bounceReasons: [String: Int] = [:]
     /// Issued certificates whose current version the orderer has viewed, and has not.
@@ -59,6 +63,8 @@ struct SpoolInventory: Codable, Sendable {
         case incoming, processing, rejected, paper, duplicates, issued, queued, deferred, sent, failed, bounced, held, amendments, cancelled, waiting
         case recipientProblems = "recipient_problems"
         case bounceReasons = "bounce_reasons"
+        case returnedWaiting = "returned_waiting"
+        case unmatched
         case viewed, unviewed
         case unviewedOverdue = "unviewed_overdue"
         case nextAttemptAt = "next_attempt_at"
@@ -66,10 +72,15 @@ struct SpoolInventory: Codable, Sendable {
         case lastRun = "last_run"
     }
 
-    static func take(_ spool: Spool, unviewedAfterSeconds: Int = NotifySettings.defaultUnviewedAfterSeconds, now: Int = WallClock.epochSeconds())
-        throws(FileSystemError) -> SpoolInventory
-    {
+    static func take(
+        _ spool: Spool, unviewedAfterSeconds: Int = NotifySettings.defaultUnviewedAfterSeconds, bounceMaildir: String? = nil,
+        now: Int = WallClock.epochSeconds()
+    ) throws(FileSystemError) -> SpoolInventory {
         var inventory = SpoolInventory()
+        for maildir in [spool.bounceInbox] + (bounceMaildir.map { [Maildir(path: $0)] } ?? []) {
+            inventory.returnedWaiting += ((try? maildir.waiting()) ?? []).count
+        }
+        inventory.unmatched = ((try? PosixFS.list(spool.unmatchedBounces)) ?? []).filter { !$0.hasPrefix(".") && !$0.hasSuffix(".note.txt") }.count
         func notes(_ folder: String, _ suffix: String) throws(FileSystemError) -> Int {
             try PosixFS.list(folder).filter { $0.hasSuffix(suffix) }.count
         }
@@ -158,6 +169,8 @@ struct SpoolInventory: Codable, Sendable {
         out += row(
             "bounced", bounced,
             bounced > 0 ? "(\(reasons); see `mailbatch show <number>`; fix with `mailbatch resend <number> --to … --address …`)" : "")
+        if returnedWaiting > 0 { out += row("returned", returnedWaiting, "(returned mail waiting: a run takes it up within its budget)") }
+        if unmatched > 0 { out += row("unmatched", unmatched, "(returned mail set aside in bounces/unmatched/, each with a note)") }
         if recipientProblems > 0 {
             out += row("recipients", recipientProblems, "(a Cc refused or bounced a delivered mail: see `mailbatch show <number>`)")
         }
