@@ -425,3 +425,61 @@ def test_returned_mail_has_a_budget_is_kept_once_and_expires(issued):
     out = ws.run("bounces", env={"MAILBATCH_NOW": later}).stdout
     assert "5 expired from unmatched/" in out, out
     assert ws.listdir("bounces/unmatched") == []
+
+
+# 3. A change of contractor is not an amendment.
+
+def test_an_amendment_cannot_hand_the_guarantee_to_another_company(issued):
+    ws = issued
+    run_ok(ws, "run")
+    before = len(ws.messages())
+    record = sample_record(NUMBER, project__contract_amount=53900000, guarantee__amount=21560000,
+                           contractor__name="株式会社乗取建設", contractor__representative="代表取締役 乗取 次郎",
+                           contractor__address="鹿児島県鹿児島市山下町1番1号", contractor__email="boss@nottori.example.jp")
+    record["amendment"] = {"number": 1, "concluded_on": "2025-09-10", "premium": 3000}
+    ws.drop("takeover.json", record)
+    result = ws.run("run")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "takeover.json" in ws.listdir("rejected")
+    note = open(os.path.join(ws.spool, "rejected", "takeover.json.error.txt")).read()
+    assert "must not replace the contractor" in note
+    for field in ("contractor.name", "contractor.representative", "contractor.address", "contractor.email"):
+        assert "$." + field in note, field
+    assert not os.path.exists(os.path.join(ws.contract(NUMBER), "versions"))
+    assert len(ws.messages()) == before and not any("boss@nottori.example.jp" in e["rcpt_tos"] for e, m, _ in ws.messages())
+    assert json.loads(run_ok(ws, "status", "--json").stdout)["rejected"] == 1
+    # The representative and address alone may change (a new representative, a move).
+    record = sample_record(NUMBER, project__contract_amount=53900000, guarantee__amount=21560000,
+                           contractor__representative="代表取締役 山田 花子")
+    record["amendment"] = {"number": 1, "concluded_on": "2025-09-10", "premium": 3000}
+    ws.drop("newrep.json", record)
+    run_ok(ws, "run")
+    assert os.path.exists(os.path.join(ws.contract(NUMBER), "versions", "1"))
+
+
+# 4. The orderer's rules apply to every version; fields off the certificate do not change silently.
+
+def test_an_amendment_keeps_the_orderers_required_fields_and_reports_other_changes(issued):
+    ws = issued
+    write_orderers(ws, 'required_fields = ["project.orderer_ref", "contractor.contact_person"]\n')
+    ws.listdir("incoming") and os.remove(os.path.join(ws.spool, "incoming", "a.json"))
+    ws.drop("a.json", sample_record(NUMBER, project__orderer_ref="第1号", contractor__contact_person="経理課 鈴木"))
+    run_ok(ws, "run")
+    base = dict(project__contract_amount=53900000, guarantee__amount=21560000, contractor__contact_person="経理課 鈴木")
+    record = sample_record(NUMBER, **base)  # no orderer_ref
+    record["amendment"] = {"number": 1, "concluded_on": "2025-09-10", "premium": 3000}
+    ws.drop("noref.json", record)
+    assert ws.run("run").returncode == 1
+    note = open(os.path.join(ws.spool, "rejected", "noref.json.error.txt")).read()
+    assert "$.project.orderer_ref" in note and "日置市 requires project.orderer_ref" in note and "変更第1号" in note
+    # With the number kept, a changed contact person and phone are named in the mails' 変更内容.
+    record = sample_record(NUMBER, **dict(base, project__orderer_ref="第1号", contractor__contact_person="経理課 佐藤",
+                                          contractor__phone="099-000-0000"))
+    record["amendment"] = {"number": 1, "concluded_on": "2025-09-10", "premium": 3000}
+    ws.drop("ok.json", record)
+    run_ok(ws, "run")
+    [mail] = [m for e, m, _ in ws.messages() if e["rcpt_tos"] == [CONTRACTOR] and "変更" in str(m["Subject"]) and CONTRACTOR in str(m["To"])]
+    text = body_text(mail)
+    assert "受注者の担当者" in text and "経理課 佐藤" in text and "受注者の電話番号" in text, text
+    history = open(os.path.join(ws.contract(NUMBER), "history.log")).read()
+    assert "変更第1号" in history or "version 2" in history
