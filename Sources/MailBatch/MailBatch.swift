@@ -4,7 +4,13 @@ import Glibc
 /// The entry point of the `mailbatch` executable (`Sources/MailBatchCLI` only calls it), so that
 /// tests and fuzz targets can link everything else as a library.
 public enum MailBatchMain {
-    public static func main() async { await MailBatch.main() }
+    public static func main() async {
+        // Once, before any thread starts: a peer that closes a pipe or socket (the sisimai helper, a
+        // reader of the output, a client of the viewer) makes a write fail with EPIPE, never ends the
+        // process. Children are started with default dispositions (`HelperProcess`).
+        signal(SIGPIPE, SIG_IGN)
+        await MailBatch.main()
+    }
 }
 
 /// The `mailbatch` command and its subcommands.

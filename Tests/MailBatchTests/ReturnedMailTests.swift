@@ -83,11 +83,15 @@ import Testing
 
     @Test func returnPathTokens() {
         let rp = ReturnPath(template: "bounces+{token}@bounces.example.jp")!
-        let token = ReturnPath.newToken(MessageKey(contract: "R07-4621-000123", role: .orderer))
+        let token = ReturnPath.newToken(contract: "R07-4621-000123")
         #expect(rp.token(in: "<" + rp.address(token: token) + ">") == token)
-        #expect(ReturnPath.parse(token: token)?.contract == "R07-4621-000123")
-        #expect(ReturnPath.parse(token: token)?.role == .orderer)
+        #expect(ReturnPath.parse(token: token) == .recipient(contract: "R07-4621-000123"))
         #expect(ReturnPath.parse(token: "R07-4621-000123.orderer.xyz") == nil)
+        #expect(ReturnPath.parse(token: "R07-4621-000123.abcdefghijklmnop1") == nil)
+        // The longest contract number still fits RFC 5321's 64-octet local part.
+        let longest = ReturnPath.newToken(contract: String(repeating: "R", count: 32))
+        #expect(rp.address(token: longest).split(separator: "@")[0].utf8.count <= 64)
+        #expect(ReturnPath(template: "bounces-of-mailbatch+{token}@example.jp") == nil)
         #expect(rp.token(in: "someone@bounces.example.jp") == nil)
         #expect(ReturnPath(template: "bounces@example.jp") == nil)
         #expect(ReturnPath(template: "b+{token}@x.jp+{token}") == nil)

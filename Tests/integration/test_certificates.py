@@ -40,7 +40,8 @@ def test_verify_right_wrong_and_unknown(signed):
     assert "電子証書 R07-4621-000123: valid" in ok.stdout and "金19,360,000円" in ok.stdout
     assert ws.run("verify", "R07-4621-000123", key.lower().replace("-", " ")).returncode == 0
     as_json = json.loads(ws.run("verify", "R07-4621-000123", key, "--json").stdout)
-    assert as_json["contract_number"] == "R07-4621-000123" and as_json["signature"]["algorithm"] == "Ed25519"
+    assert as_json["contract_number"] == "R07-4621-000123" and as_json["state"] == "valid" and as_json["key_version"] == 1
+    assert as_json["certificate"]["signature"]["algorithm"] == "Ed25519"
 
     wrong = ws.run("verify", "R07-4621-000123", "2222-2222-2222-2222-2222")
     unknown = ws.run("verify", "R07-9999-000001", key)

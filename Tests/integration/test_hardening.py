@@ -198,7 +198,7 @@ def test_a_report_without_the_token_is_only_filed_for_the_operator(issued):
     assert len(notes) == 1
     assert "not addressed to a return-path token" in open(os.path.join(ws.spool, "bounces/unmatched", notes[0])).read()
     # The same report to the token's address is applied.
-    bounce(ws, dsn(CONTRACTOR, envelope["message_id"], RETURN_PATH.replace("{token}", envelope["token"])))
+    bounce(ws, dsn(CONTRACTOR, envelope["message_id"], RETURN_PATH.replace("{token}", envelope["tokens"][CONTRACTOR])))
     assert status(ws)["bounced"] == 1
 
 
@@ -207,7 +207,7 @@ def test_a_bounce_from_the_cc_is_the_contractors_not_the_orderers(issued):
     run_ok(ws, "run")
     envelope = sent_envelope(ws, "orderer")
     assert envelope["cc"] == [CONTRACTOR] and envelope["recipients"] == [ORDERER, CONTRACTOR]
-    bounce(ws, dsn(CONTRACTOR, envelope["message_id"], RETURN_PATH.replace("{token}", envelope["token"])))
+    bounce(ws, dsn(CONTRACTOR, envelope["message_id"], RETURN_PATH.replace("{token}", envelope["tokens"][CONTRACTOR])))
     state = status(ws)
     assert state["bounced"] == 0 and state["sent"] == 2 and state["recipient_problems"] == 1
     assert sent_envelope(ws, "orderer")["recipient_bounces"][0]["recipient"] == CONTRACTOR
@@ -295,7 +295,9 @@ def test_a_cc_refused_for_good_is_noted_and_resend_can_change_or_drop_it(issued)
     assert status(ws)["recipient_problems"] == 0
     run_ok(ws, "run")
     [(env, msg)] = messages_to(ws, fixed)
-    assert env["rcpt_tos"] == [ORDERER, fixed] and fixed in msg["Cc"] and CONTRACTOR not in msg["Cc"]
+    # Each recipient in its own transaction, with its own return path.
+    assert env["rcpt_tos"] == [fixed] and fixed in msg["Cc"] and CONTRACTOR not in msg["Cc"]
+    assert len(messages_to(ws, ORDERER)) == 2 and messages_to(ws, ORDERER)[1][0]["mail_from"] != env["mail_from"]
     first = messages_to(ws, ORDERER)[0][1]
     assert msg["Message-ID"] == first["Message-ID"]
     out = run_ok(ws, "resend", NUMBER, "--to", "orderer", "--no-cc").stdout

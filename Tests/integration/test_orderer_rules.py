@@ -187,7 +187,7 @@ def test_the_first_view_is_recorded_the_contractor_told_once_and_an_unviewed_one
     ws.drop("a.json", sample_record("R07-4621-000401"))
     ws.drop("b.json", sample_record("R07-4621-000402"))
     assert ws.run("run").returncode == 0
-    assert "発注者閲覧: 未閲覧" in ws.run("show", "R07-4621-000401").stdout
+    assert "認証キーでの閲覧（当初）: まだありません" in ws.run("show", "R07-4621-000401").stdout
     key = open(os.path.join(ws.contract("R07-4621-000401"), "key")).read().strip()
     server = Server(ws)
     try:
@@ -199,16 +199,16 @@ def test_the_first_view_is_recorded_the_contractor_told_once_and_an_unviewed_one
     viewed = open(os.path.join(ws.spool, "verify", "viewed", "R07-4621-000401.json")).read()
     assert key not in viewed and key.replace("-", "") not in viewed
     show = ws.run("show", "R07-4621-000401").stdout
-    assert "発注者閲覧: 令和7年10月20日" in show and "127.0.0.1" in show
+    assert "認証キーでの閲覧（当初）: 令和7年10月20日" in show and "127.0.0.1" in show and "開いたのが発注者かは確かめられません" in show
     state = json.loads(ws.run("status", "--json").stdout)
     assert state["viewed"] == 1 and state["unviewed"] == 1
     # The next run tells the contractor, once.
     assert ws.run("run").returncode == 0
-    told = [m for e, m, _ in ws.messages() if m["subject"].startswith("日置市様が電子証書を閲覧しました")]
+    told = [m for e, m, _ in ws.messages() if m["subject"].startswith("電子証書（当初）が認証キーで開かれました")]
     assert len(told) == 1 and told[0]["To"].addresses[0].addr_spec == "keiri@hioki-kensetsu.example.jp"
     assert "R07-4621-000401" in told[0]["subject"] and key not in body_text(told[0])
     assert ws.run("run").returncode == 0
-    assert len([m for e, m, _ in ws.messages() if m["subject"].startswith("日置市様が電子証書を閲覧しました")]) == 1
+    assert len([m for e, m, _ in ws.messages() if m["subject"].startswith("電子証書（当初）が認証キーで開かれました")]) == 1
     # Two days on, the other one is still unviewed: listed by status, reported to the operator once.
     env = {"MAILBATCH_NOW": later(2 * 86400)}
     status_text = ws.run("status", env=env).stdout

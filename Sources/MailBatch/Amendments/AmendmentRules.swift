@@ -102,6 +102,7 @@ enum AmendmentRules {
                         )
                     }))
         }
+        if let replaced = ContractorIdentity.replaced(previous, record) { return .reject(replaced) }
         let previousDay = current.amendment?.concludedOn ?? current.concludedOn
         if amendment.concludedOn < previousDay {
             return .reject(
@@ -113,7 +114,7 @@ enum AmendmentRules {
             return .reject(RecordRejection(path: "$.amendment.concluded_on", "\(amendment.concludedOn) is in the future (today is \(today) in Japan)"))
         }
         let onCertificate = certificateChanges(previous, record, labels: current)
-        let mailOnly = mailOnlyChanges(previous, record)
+        let mailOnly = mailOnlyChanges(previous, record) + OffCertificateChanges.between(previous, record)
         if onCertificate.isEmpty {
             let note = mailOnly.isEmpty ? "nothing changed" : "only the contractor's e-mail address changed, which the certificate does not hold"
             return .reject(

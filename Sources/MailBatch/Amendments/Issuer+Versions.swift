@@ -68,9 +68,8 @@ extension Issuer {
                     return ContractFiles.Message(
                         key: key, eml: message.mail.rendered(),
                         envelope: Envelope(
-                            messageID: message.mail.messageID, contractNumber: number, role: message.role, version: version, mailFrom: from,
-                            recipients: message.mail.envelopeRecipients, cc: message.mail.cc.isEmpty ? nil : message.mail.cc.map(\.address),
-                            messagePath: key.messagePath, queuedAt: epoch, nextAttemptAt: epoch, attempts: []))
+                            key: key, messageID: message.mail.messageID, mailFrom: from, recipients: message.mail.envelopeRecipients,
+                            cc: message.mail.cc.map(\.address), queuedAt: epoch))
                 })
         } catch {
             throw .fileSystem(error)

@@ -24,6 +24,7 @@ extension RecordProcessor {
             let problems = IssuanceChecks.problems(record, today: today, branches: issuer.builder.configuration.branches)
             guard problems.isEmpty else { return try reject(name, RecordRejection(problems)) }
             let (orderer, _) = IssuancePolicy.decideForIssued(record, issued: current.certificate, in: directory)
+            if let rejection = IssuancePolicy.missingRequiredField(record, orderer) { return try reject(name, rejection) }
             do {
                 _ = try issuer.builder.stages.measure("issue") { () throws(Issuer.Failure) in
                     try issuer.amend(record, orderer: orderer, normalized: normalized, source: source, current: current, changes: changes, mailOnly: mailOnly)

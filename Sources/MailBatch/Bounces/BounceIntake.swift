@@ -1,9 +1,11 @@
 import Logging
 
 /// Takes up returned mail (docs/bounces.md): from the configured Maildir's `new/` and from the
-/// spool's own `bounces/new/` (where `mailbatch bounce` puts what it reads on stdin). Each message
+/// spool's own `bounces/new/` (where `mailbatch bounce` puts what it reads on stdin), within a
+/// per-run budget of time and bytes (`BounceBudget`; the rest waits for the next run). Each message
 /// is read, matched to the one sending it reports on, and applied; then it moves to `cur/`. A
-/// message that cannot be acted on is copied to `bounces/unmatched/` with a note first.
+/// message that cannot be acted on is kept once: copied to `bounces/unmatched/` with a note, then
+/// removed from `new/`; what is set aside expires after `[bounces] unmatched_retention_days`.
 ///
 /// Applying is idempotent, so a kill -9 at any moment loses nothing and applies nothing twice: a
 /// bounce is written into the envelope before the envelope moves to `failed/`, a history line names
@@ -24,11 +26,19 @@ struct BounceIntake: Sendable {
         var setAside = 0
         /// Soft bounces: the message is back in the outbox for a later try.
         var requeued = 0
+        /// Left in `new/` for the next run: this run's budget was spent.
+        var leftForNextRun = 0
+        /// Set-aside messages removed from `bounces/unmatched/` after the retention.
+        var expired = 0
         var taken: Int { bounced + delayed + setAside + requeued }
 
         /// What `bounces` and `bounce` print.
         func line(_ spool: Spool) -> String {
-            "returned mail: \(bounced) bounced, \(requeued) to be tried again, \(delayed) delayed, \(setAside) set aside (\(spool.unmatchedBounces)/)"
+            var text =
+                "returned mail: \(bounced) bounced, \(requeued) to be tried again, \(delayed) delayed, \(setAside) set aside (\(spool.unmatchedBounces)/)"
+            if leftForNextRun > 0 { text += ", \(leftForNextRun) left for the next run (this run's budget was spent)" }
+            if expired > 0 { text += ", \(expired) expired from unmatched/" }
+            return text
         }
     }
 
@@ -37,22 +47,85 @@ struct BounceIntake: Sendable {
 
     func takeUp() throws(FileSystemError) -> Tally {
         var tally = Tally()
+        let budget = settings?.budget ?? BounceBudget()
+        let started = HelperProcess.monotonicMilliseconds()
+        var spent = 0
         for maildir in maildirs {
             guard PosixFS.isDirectory(maildir.new) else {
                 logger.warning("the bounce Maildir has no new/ folder", metadata: ["maildir": "\(maildir.path)"])
                 continue
             }
-            for name in try maildir.waiting() {
+            let waiting = try maildir.waiting()
+            for (i, name) in waiting.enumerated() {
+                let size = PosixFS.fileSize("\(maildir.new)/\(name)") ?? 0
+                let overBudget =
+                    tally.taken > 0
+                    && (spent + min(size, Self.readLimit) > budget.bytes || HelperProcess.monotonicMilliseconds() - started >= budget.seconds * 1000)
+                if overBudget {
+                    tally.leftForNextRun += waiting.count - i
+                    break
+                }
+                spent += min(size, Self.readLimit)
                 try takeUp(name, from: maildir, into: &tally)
             }
         }
+        if tally.leftForNextRun > 0 {
+            logger.warning(
+                "returned mail left for the next run: this run's budget was spent",
+                metadata: ["left": "\(tally.leftForNextRun)", "bytes": "\(spent)", "budget_seconds": "\(budget.seconds)", "budget_bytes": "\(budget.bytes)"])
+        }
+        tally.expired = try expireUnmatched()
         return tally
+    }
+
+    /// A returned message larger than this is not read (it is noted, and kept where it is).
+    static let readLimit = 10 << 20
+
+    /// Removes what was set aside longer ago than the retention: each note (which begins with the
+    /// time it was set aside, on mailbatch's clock) with its message; a message whose note is gone
+    /// goes by its file's time.
+    private func expireUnmatched() throws(FileSystemError) -> Int {
+        let days = settings?.unmatchedRetentionDays ?? 90
+        let cutoff = now() - days * 86_400
+        let folder = spool.unmatchedBounces
+        let files = ((try? PosixFS.list(folder)) ?? []).filter { !$0.hasPrefix(".") }
+        var expired = 0
+        for note in files where note.hasSuffix(".note.txt") {
+            let path = "\(folder)/\(note)"
+            let head = (try? PosixFS.readRegularFile(path, limit: 4096)).flatMap { result -> String? in
+                if case .bytes(let b) = result { return String(decoding: b.prefix(25), as: UTF8.self) }
+                return nil
+            }
+            guard let at = head.flatMap(WallClock.parse) ?? PosixFS.modificationTime(path), at < cutoff else { continue }
+            try PosixFS.remove(String(path.dropLast(".note.txt".count)))
+            try PosixFS.remove(path)
+            expired += 1
+        }
+        for file in files where !file.hasSuffix(".note.txt") && !files.contains(file + ".note.txt") {
+            let path = "\(folder)/\(file)"
+            guard let at = PosixFS.modificationTime(path), at < cutoff else { continue }
+            try PosixFS.remove(path)
+            expired += 1
+        }
+        if expired > 0 {
+            try PosixFS.syncDirectory(folder)
+            logger.notice("set-aside returned mail expired", metadata: ["count": "\(expired)", "retention_days": "\(days)"])
+        }
+        return expired
+    }
+
+    /// The sisimai helper with this configuration's time limit, reporting to this log.
+    private var reader: SisimaiReader? {
+        guard var reader = sisimai else { return nil }
+        reader.timeoutSeconds = settings?.sisimaiTimeoutSeconds ?? reader.timeoutSeconds
+        reader.logger = logger
+        return reader
     }
 
     private func takeUp(_ name: String, from maildir: Maildir, into tally: inout Tally) throws(FileSystemError) {
         let bytes: [UInt8]
         let seen = Maildir.seenName(name)
-        switch try PosixFS.readRegularFile("\(maildir.new)/\(name)", limit: 10 << 20) {
+        switch try PosixFS.readRegularFile("\(maildir.new)/\(name)", limit: Self.readLimit) {
         case .bytes(let b): bytes = b
         case .tooLarge(let size):
             try noteUnread(name, maildir, "larger than 10 MiB (\(size) bytes), so not read", into: &tally)
@@ -62,13 +135,31 @@ struct BounceIntake: Sendable {
             return
         }
         let decision: BounceMatcher.Decision =
-            bytes.isEmpty ? .setAside("empty") : BounceMatcher(spool: spool, settings: settings, sisimai: sisimai).decide(bytes)
+            bytes.isEmpty ? .setAside("empty") : BounceMatcher(spool: spool, settings: settings, sisimai: reader).decide(bytes)
+        // A message set aside is kept once, in `bounces/unmatched/`; one applied stays in `cur/`.
+        var keptInUnmatched = false
         switch decision {
         case .setAside(let reason):
             try setAside(bytes, name: seen, reason: reason)
+            keptInUnmatched = true
             tally.setAside += 1
             logger.warning("returned mail set aside", metadata: ["file": "\(name)", "reason": "\(reason)"])
         case .apply(let target, let failed, let delayed):
+            // The report's name as history lines and envelopes quote it: a line break in a Maildir
+            // file name is escaped, so it cannot start a line of its own.
+            let name = seen
+            let seen = LineLogHandler.oneLine(seen)
+            let replays = failed.compactMap { r in ReportReplays.earlier(r, on: target.envelope, report: seen).map { (r, $0) } }
+            let failed = failed.filter { r in !replays.contains { $0.0 == r } }
+            if failed.isEmpty && delayed.isEmpty, let (recipient, earlier) = replays.first {
+                let reason =
+                    "a failure of \(recipient.address ?? "") on this sending was already taken up from the report \(earlier): a copy or a replay, not applied again"
+                try setAside(bytes, name: name, reason: reason)
+                keptInUnmatched = true
+                tally.setAside += 1
+                logger.warning("returned mail set aside", metadata: ["file": "\(name)", "reason": "\(reason)"])
+                break
+            }
             for recipient in delayed { try noteDelay(target, recipient, report: seen) }
             var target = target
             // A soft reason (mailbox full, …) within the message's lifetime: the message is tried again.
@@ -90,7 +181,13 @@ struct BounceIntake: Sendable {
                 tally.delayed += 1
             }
         }
-        try maildir.markSeen(name)
+        if keptInUnmatched {
+            // The copy and its note are on disk (written and synced) before the original goes.
+            try PosixFS.remove("\(maildir.new)/\(name)")
+            try PosixFS.syncDirectory(maildir.new)
+        } else {
+            try maildir.markSeen(name)
+        }
     }
 
     /// Not read: a note in `bounces/unmatched/` that says where the original is kept, untouched.
@@ -142,8 +239,8 @@ struct BounceIntake: Sendable {
             line += "a sending is already queued"
         } else {
             var again = Envelope(
-                messageID: e.messageID, contractNumber: e.contractNumber, role: e.role, mailFrom: e.mailFrom, recipients: e.recipients, cc: e.cc,
-                messagePath: e.messagePath, queuedAt: e.queuedAt, nextAttemptAt: due, attempts: [])
+                key: e.key, messageID: e.messageID, mailFrom: e.mailFrom, recipients: e.recipients, cc: e.cc, messagePath: e.messagePath,
+                queuedAt: e.queuedAt, nextAttemptAt: due)
             again.pending = e.recipients.count > 1 ? [address] : nil
             again.attempts = [
                 .init(at: JST.iso8601(epochSeconds: now()), outcome: .deferred, reply: "returned (\(r.reason) \(r.status)): \(r.diagnostic)")

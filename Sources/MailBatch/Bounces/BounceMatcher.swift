@@ -26,15 +26,25 @@ struct BounceMatcher {
         case .notAReport(let why): return .setAside(why)
         case .report: break
         }
-        let candidates: [Target]
+        var candidates: [Target]
+        /// The recipients the token was given to: a report speaks of them alone.
+        var givenTo: [String]?
         if let returnPath = settings?.returnPath,
             let (address, token) = mail.deliveredTo.lazy.compactMap({ a in returnPath.token(in: a).map { (a, $0) } }).first
         {
-            guard let key = ReturnPath.parse(token: token) else {
-                return .setAside("the token in \(address) is not one mailbatch makes")
+            switch ReturnPath.parse(token: token) {
+            case .sending(let key)?: candidates = sendings(key).filter { $0.envelope.recipients(ofToken: token) != nil }
+            case .recipient(let contract)?: candidates = sendings(contract: contract).filter { $0.envelope.recipients(ofToken: token) != nil }
+            case nil: return .setAside("the token in \(address) is not one mailbatch makes")
             }
-            candidates = sendings(key).filter { $0.envelope.token == token }
             if candidates.isEmpty { return .setAside("no message was sent with the return path \(address): forged, or for another system") }
+            givenTo = candidates.last?.envelope.recipients(ofToken: token)
+            let about = mail.recipients.compactMap(\.address)
+            if let givenTo, !about.isEmpty, !about.contains(where: { a in givenTo.contains { $0.lowercased() == a.lowercased() } }) {
+                return .setAside(
+                    "the report names \(about.joined(separator: ", ")), but its return path \(address) was given to \(givenTo.joined(separator: ", ")) alone: not applied, since a recipient can speak only of itself"
+                )
+            }
         } else if settings?.returnPath != nil {
             // With a tokened return path a genuine report comes back to the token's address; one to the
             // bare address could have been written by anyone who received the mail.
@@ -51,7 +61,10 @@ struct BounceMatcher {
         }
         // The latest sending whose recipients the report names (a re-send keeps its Message-ID).
         for target in candidates.reversed() {
-            let named = mail.recipients.filter { r in r.address.map { a in target.envelope.recipients.contains { $0.lowercased() == a.lowercased() } } ?? true }
+            let eligible = givenTo ?? target.envelope.recipients
+            var named = mail.recipients.filter { r in r.address.map { a in eligible.contains { $0.lowercased() == a.lowercased() } } ?? true }
+            // A report that names no address is about the one recipient its token was given to.
+            if let only = givenTo, only.count == 1 { for i in named.indices where named[i].address == nil { named[i].address = only[0] } }
             let failed = named.filter { $0.action == .failed }
             let delayed = named.filter { $0.action == .delayed }
             if !failed.isEmpty || !delayed.isEmpty { return .apply(target, failed: failed, delayed: delayed) }
@@ -61,6 +74,22 @@ struct BounceMatcher {
             return .setAside("the report says the message was delivered or relayed (\(named)); nothing to do")
         }
         return .setAside("the report is about \(named.isEmpty ? "no named recipient" : named), not a recipient of that message")
+    }
+
+    /// Every sending of any message of the contract (a token of this mailbatch names the contract
+    /// alone), oldest first per message.
+    private func sendings(contract: String) -> [Target] {
+        guard let folder = spool.issuedContract(contract) else { return [] }
+        var keys = Set<MessageKey>()
+        for file in (try? PosixFS.list(folder.sent)) ?? [] where file.hasSuffix(".json") {
+            if let e = try? Envelope.decode(PosixFS.read("\(folder.sent)/\(file)")) { keys.insert(e.key) }
+        }
+        for place in [spool.outbox, spool.failed] {
+            for file in (try? spool.queueEntries(in: place, of: contract)) ?? [] {
+                if let e = try? Envelope.decode(PosixFS.read("\(place)/\(file)")) { keys.insert(e.key) }
+            }
+        }
+        return keys.sorted { $0.description < $1.description }.flatMap { sendings($0) }
     }
 
     /// Every place a sending of this contract's message may be after its 250: `sent/`, the outbox

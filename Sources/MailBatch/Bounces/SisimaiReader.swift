@@ -1,5 +1,5 @@
 import Foundation
-import Glibc
+import Logging
 
 /// Reads a returned message with sisimai (Debian's `libsisimai-perl`, the reference bounce parser of
 /// ~70 mail-server formats) through the small helper `mailbatch-sisimai`, one process per message:
@@ -7,7 +7,9 @@ import Glibc
 /// module, mailbatch reads reports with its own reader alone.
 struct SisimaiReader: Sendable {
     let helper: String
-    var timeoutSeconds = 30
+    var timeoutSeconds = BounceSettings.defaultSisimaiTimeoutSeconds
+    /// Where a helper that failed is reported.
+    var logger: Logger?
 
     struct Result: Sendable, Decodable, Equatable {
         let recipient: String
@@ -44,32 +46,23 @@ struct SisimaiReader: Sendable {
     }
 
     /// What sisimai read (possibly nothing), or nil when the helper failed (missing module, a crash,
-    /// a time-out): the caller then relies on its own reading.
+    /// a time-out): the caller then relies on its own reading. A helper that outlives the time-out is
+    /// killed (`HelperProcess`), so it can never hold up the run or its lock.
     func read(_ bytes: [UInt8]) -> [Result]? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: helper)
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return nil
+        let problem: String
+        switch HelperProcess(path: helper, timeoutSeconds: timeoutSeconds).run(input: bytes) {
+        case .exited(status: 0, let output):
+            if let results = (try? JSONDecoder().decode(Output.self, from: Data(output)))?.results { return results }
+            problem = "it printed nothing mailbatch can read"
+        case .exited(let status, _): problem = "it exited \(status)"
+        case .killedBySignal(let signal): problem = "it was ended by signal \(signal)"
+        case .timedOut: problem = "it did not finish in \(timeoutSeconds) s and was killed"
+        case .outputTooLarge: problem = "it printed too much and was killed"
+        case .cannotStart(let why): problem = why
         }
-        let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeoutSeconds), execute: timer)
-        defer { timer.cancel() }
-        // A helper that exits early must not end mailbatch with SIGPIPE.
-        signal(SIGPIPE, SIG_IGN)
-        // The helper reads all of its input before it writes, so writing first cannot deadlock.
-        let writer = input.fileHandleForWriting
-        try? writer.write(contentsOf: Data(bytes))
-        try? writer.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else { return nil }
-        return (try? JSONDecoder().decode(Output.self, from: data))?.results
+        logger?.warning(
+            "the sisimai helper gave no reading; mailbatch reads the message with its own reader",
+            metadata: ["helper": "\(helper)", "problem": "\(problem)"])
+        return nil
     }
 }

@@ -32,18 +32,22 @@ struct VerifyCommand: ParsableCommand {
         let typed = key == "-" ? (readLine(strippingNewline: true) ?? "") : key!
         switch try Verification(spool: configuration.spool).verify(number: contractNumber!, key: typed) {
         case .valid(let certificate, let document):
-            print(json ? document.pretty : CertificateText.describe(certificate), terminator: "")
+            print(
+                json ? VerificationJSON.make(opened: certificate, document: document, current: nil).pretty : CertificateText.describe(certificate),
+                terminator: "")
             if certificate.state == .cancelled {
                 throw CommandFailure(
                     message: "this guarantee was cancelled (解約) from \(certificate.cancelledOn?.description ?? "?"): \(certificate.cancellationReason ?? "")",
                     code: ExitCodes.attention)
             }
         case .revoked(let certificate, let document):
-            print(json ? document.pretty : CertificateText.describe(certificate), terminator: "")
+            print(
+                json ? VerificationJSON.make(opened: certificate, document: document, current: nil).pretty : CertificateText.describe(certificate),
+                terminator: "")
             throw CommandFailure(
                 message: "this certificate was revoked on \(certificate.revokedAt ?? "?"): \(certificate.revocationReason ?? "")", code: ExitCodes.attention)
         case .superseded(let old, let document, let current):
-            print(json ? document.pretty : CertificateText.describe(old), terminator: "")
+            print(json ? VerificationJSON.make(opened: old, document: document, current: current).pretty : CertificateText.describe(old), terminator: "")
             throw CommandFailure(
                 message: "version \(old.currentVersion) of \(current.currentVersion): \(CertificateRows.supersededNotice(current))",
                 code: ExitCodes.attention)

@@ -11,7 +11,8 @@ struct StatusCommand: ParsableCommand {
         let configuration = try options.loadConfiguration()
         let inventory = try SpoolInventory.take(
             configuration.spool, unviewedAfterSeconds: configuration.notify?.unviewedAfterSeconds ?? NotifySettings.defaultUnviewedAfterSeconds,
-            unconfirmedAfterSeconds: configuration.notify?.unconfirmedAfterSeconds)
+            unconfirmedAfterSeconds: configuration.notify?.unconfirmedAfterSeconds,
+            bounceMaildir: configuration.bounces?.maildir)
         if json {
             print(String(decoding: try SpoolJSON.encode(inventory), as: UTF8.self), terminator: "")
         } else {

@@ -4,6 +4,21 @@ struct BounceSettings: Sendable {
     let returnPath: ReturnPath
     /// A Maildir the relay delivers bounces into; every run takes up its `new/`.
     var maildir: String?
+    /// How long the sisimai helper may read one message before it is killed.
+    var sisimaiTimeoutSeconds = defaultSisimaiTimeoutSeconds
+    /// What one run spends on returned mail at most; the rest waits for the next run.
+    var budget = BounceBudget()
+    /// How long a message set aside in `bounces/unmatched/` is kept.
+    var unmatchedRetentionDays = 90
+
+    static let defaultSisimaiTimeoutSeconds = 30
+}
+
+/// The most one run spends taking up returned mail, so that a flood (anyone can mail the bounce
+/// address) cannot hold up issuance or the lock: at least one message is always taken up.
+struct BounceBudget: Sendable {
+    var seconds = 20
+    var bytes = 32 << 20
 }
 
 /// `[notify]`: who hears of a run in which something needs a person.
@@ -29,12 +44,17 @@ extension ConfigurationLoader {
         }
         guard let returnPath = ReturnPath(template: template) else {
             throw ConfigurationError(
-                "\(file): [bounces] return_path \"\(template)\" must be an address with {token} once in its local part, such as \"bounces+{token}@bounces.example.jp\""
+                "\(file): [bounces] return_path \"\(template)\" must be an address with {token} once in its local part, such as \"bounces+{token}@bounces.example.jp\", and at most \(ReturnPath.maxPrefixOctets) octets of the local part besides {token} (a token takes up to \(ReturnPath.maxTokenOctets), and RFC 5321 allows 64)"
             )
         }
         let maildir = try section.string("maildir").map { absolutePath($0, relativeTo: baseDirectory) }
+        var settings = BounceSettings(returnPath: returnPath, maildir: maildir)
+        settings.sisimaiTimeoutSeconds = try section.int("sisimai_timeout_seconds", in: 1...600) ?? settings.sisimaiTimeoutSeconds
+        settings.budget.seconds = try section.int("budget_seconds", in: 1...3600) ?? settings.budget.seconds
+        if let mib = try section.int("budget_mib", in: 1...4096) { settings.budget.bytes = mib << 20 }
+        settings.unmatchedRetentionDays = try section.int("unmatched_retention_days", in: 1...3650) ?? settings.unmatchedRetentionDays
         try section.rejectUnknownKeys()
-        return BounceSettings(returnPath: returnPath, maildir: maildir)
+        return settings
     }
 
     static func notifySettings(_ top: TOMLSection, file: String) throws(ConfigurationError) -> NotifySettings? {

@@ -19,6 +19,9 @@ final class TOMLSection {
         return name.isEmpty ? "\(file): \(at)key \(TOMLKeyQuoting.display(key))" : "\(file): \(at)[\(name)] key \(TOMLKeyQuoting.display(key))"
     }
 
+    /// Where a key stands in the file (line and column, from 1).
+    func position(of key: String) -> (line: Int, column: Int)? { table.position(of: key) }
+
     /// Reads a whole TOML file; a malformed one is an error naming the file, line and column.
     static func read(_ path: String, what: String) throws(ConfigurationError) -> TOMLSection {
         let bytes: [UInt8]

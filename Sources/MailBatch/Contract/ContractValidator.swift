@@ -89,7 +89,7 @@ enum ContractValidator {
     /// 4 to 32 of `A-Z a-z 0-9 -`: it names a folder in the spool, so nothing else may pass; and never
     /// the shape of a 認証キー, so that a key typed into the number field is never logged or stored.
     static func isValidContractNumber(_ text: String) -> Bool {
-        (4...32).contains(text.utf8.count) && !KeyShape.looksLikeKey(text)
+        (4...32).contains(text.utf8.count) && !KeyShape.isNearKey(text)
             && text.utf8.allSatisfy { byte in
                 switch byte {
                 case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
@@ -102,9 +102,11 @@ enum ContractValidator {
 
     private static func contractNumber(_ top: [String: JSONValue], _ r: inout FieldReader) -> String? {
         guard let text = r.string(top, "contract_number", at: "$", maxLength: 64) else { return nil }
-        if KeyShape.looksLikeKey(text) {
+        if KeyShape.isNearKey(text) {
             r.fail(
-                "$.contract_number", "has the shape of a 認証キー (20 symbols of its alphabet); a contract number must not, so that a key is never taken for one")
+                "$.contract_number",
+                "has the shape of a 認証キー (20 symbols of its alphabet, or within one character of it); a contract number must not, so that a key is never taken for one"
+            )
             return nil
         }
         guard isValidContractNumber(text) else {

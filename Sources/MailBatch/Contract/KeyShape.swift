@@ -18,4 +18,27 @@ enum KeyShape {
         }
         return count == symbolCount
     }
+
+    /// True when the text is a key or within one edit of one — a symbol added, dropped or replaced
+    /// (by any character, a look-alike such as 0 or 1 included), case, dashes and spaces ignored:
+    /// `FVH5-JW7X-VFSE-NMPJ-GQBTX`, the key without its first symbol. Such text is most of a key, so
+    /// it is treated as one: never logged, stored or used as a name.
+    static func isNearKey(_ text: String) -> Bool {
+        var symbols = 0
+        var others = 0
+        for scalar in text.unicodeScalars {
+            if scalar == "-" || scalar == " " { continue }
+            if scalar.isASCII, alphabet.contains(Character(String(scalar).uppercased())) {
+                symbols += 1
+            } else {
+                others += 1
+            }
+            if symbols + others > symbolCount + 1 || others > 1 { return false }
+        }
+        switch symbols + others {
+        case symbolCount - 1: return others == 0
+        case symbolCount, symbolCount + 1: return true
+        default: return false
+        }
+    }
 }

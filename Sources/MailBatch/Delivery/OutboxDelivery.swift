@@ -130,14 +130,18 @@ final class OutboxWorker {
             tally.failed += 1
             return
         }
-        if let returnPath, envelope.token == nil {
-            // A new token for this sending, on disk before the first byte goes out, so a bounce of it is recognised.
-            let token = ReturnPath.newToken(envelope.key)
-            envelope.token = token
-            envelope.mailFrom = returnPath.address(token: token)
+        if let returnPath, envelope.token == nil, envelope.tokens == nil {
+            // A new token for each recipient of this sending, on disk before the first byte goes out,
+            // so a bounce of it is recognised, and tied to the one recipient it was given to.
+            var tokens: [String: String] = [:]
+            for recipient in envelope.recipients where tokens[recipient] == nil {
+                tokens[recipient] = ReturnPath.newToken(contract: envelope.contractNumber)
+            }
+            envelope.tokens = tokens
+            envelope.mailFrom = returnPath.address(token: tokens[envelope.recipients.first ?? ""] ?? "")
             try spool.write(envelope.encoded(), to: path)
         }
-        switch send(envelope, message) {
+        switch try send(&envelope, message, at: path) {
         case .accepted(let reply, let refused):
             _ = health.record(connectionFailed: false)
             let putOff = refused.filter(\.isTemporary)
@@ -245,7 +249,7 @@ final class OutboxWorker {
         ["contract": "\(envelope.contractNumber)", "role": "\(envelope.role)", "reply": "\(reply)"]
     }
 
-    private func send(_ envelope: Envelope, _ message: [UInt8]) -> TransportResult {
+    private func send(_ envelope: inout Envelope, _ message: [UInt8], at path: String) throws(FileSystemError) -> TransportResult {
         if transport == nil {
             do {
                 transport = try makeTransport()
@@ -253,7 +257,53 @@ final class OutboxWorker {
                 return .temporary(reply: "cannot set up the SMTP client: \(error)", connectionFailed: true)
             }
         }
-        return transport!.send(from: envelope.mailFrom, recipients: envelope.pending ?? envelope.recipients, message: message)
+        let targets = envelope.pending ?? envelope.recipients
+        guard let returnPath, let tokens = envelope.tokens else {
+            // No return path, or a sending queued by an earlier mailbatch with one token for all.
+            return transport!.send(from: envelope.mailFrom, recipients: targets, message: message)
+        }
+        return try sendEach(&envelope, targets, tokens, returnPath, message, at: path)
+    }
+
+    /// One transaction per recipient, each with that recipient's return path; the results joined as
+    /// one. A recipient that took it is written down (the rest as `pending`) before the next is
+    /// tried, so a crash between two never sends anyone's copy twice.
+    private func sendEach(
+        _ envelope: inout Envelope, _ targets: [String], _ tokens: [String: String], _ returnPath: ReturnPath, _ message: [UInt8], at path: String
+    ) throws(FileSystemError) -> TransportResult {
+        var took: [String] = []
+        var replies: [String] = []
+        var refusals: [RecipientRefusal] = []
+        var putOff: [(recipient: String, reply: String, connectionFailed: Bool)] = []
+        for (i, recipient) in targets.enumerated() {
+            if let failure = putOff.last, failure.connectionFailed {
+                putOff.append((recipient, failure.reply, true))
+                continue
+            }
+            let from = tokens[recipient].map { returnPath.address(token: $0) } ?? envelope.mailFrom
+            switch transport!.send(from: from, recipients: [recipient], message: message) {
+            case .accepted(let reply, let refused):
+                if let refusal = refused.first {
+                    refusals.append(refusal)
+                    continue
+                }
+                took.append(recipient)
+                replies.append(reply)
+                if i < targets.count - 1 {
+                    envelope.pending = targets.filter { !took.contains($0) }
+                    try spool.write(envelope.encoded(), to: path)
+                }
+            case .temporary(let reply, let connectionFailed):
+                putOff.append((recipient, reply, connectionFailed))
+            case .permanent(let reply):
+                refusals.append(RecipientRefusal(recipient: recipient, reply: reply))
+            }
+        }
+        if let reply = replies.first {
+            return .accepted(reply: reply, refused: refusals + putOff.map { RecipientRefusal(recipient: $0.recipient, reply: $0.reply, temporary: true) })
+        }
+        if let first = putOff.first { return .temporary(reply: first.reply, connectionFailed: putOff.allSatisfy(\.connectionFailed)) }
+        return .permanent(reply: refusals.first?.reply ?? "no recipient took the message")
     }
 
     private func record(_ envelope: inout Envelope, _ outcome: Envelope.Attempt.Outcome, _ reply: String, at path: String) throws(FileSystemError) {

@@ -17,13 +17,7 @@ enum IssuancePolicy {
         case .notEligible(let reason): return .paper(reason)
         case .eligible(let found): orderer = found
         }
-        if let field = orderer.missingFields(in: record).first {
-            return .reject(
-                RecordRejection(
-                    path: "$.\(field)",
-                    "\(orderer.name) requires \(field) for \(record.guaranteeType.japaneseName) records (required_fields in its orderer table); add it to the record and drop the file into incoming/ again"
-                ))
-        }
+        if let rejection = missingRequiredField(record, orderer) { return .reject(rejection) }
         guard let title = record.orderer.title ?? orderer.title else {
             return .reject(
                 RecordRejection(
@@ -32,6 +26,16 @@ enum IssuancePolicy {
                 ))
         }
         return .issue(orderer, title: title)
+    }
+
+    /// The orderer's `required_fields`, for every version (a first issue and each change alike).
+    static func missingRequiredField(_ record: ContractRecord, _ orderer: Orderer) -> RecordRejection? {
+        guard let field = orderer.missingFields(in: record).first else { return nil }
+        let also = record.amendment.map { ", changes (変更第\($0.number)号) included" } ?? ""
+        return RecordRejection(
+            path: "$.\(field)",
+            "\(orderer.name) requires \(field) for \(record.guaranteeType.japaneseName) records\(also) (required_fields in its orderer table); add it to the record and drop the file into incoming/ again"
+        )
     }
 
     /// A new version of an issued contract (a key reissue, a change, a cancellation) stays in the

@@ -9,10 +9,8 @@ extension IssueBundle {
                 return ContractFiles.Message(
                     key: key, eml: message.mail.rendered(),
                     envelope: Envelope(
-                        messageID: message.mail.messageID, contractNumber: number, role: message.role,
-                        version: key.version == 1 ? nil : key.version, mailFrom: mailFrom,
-                        recipients: message.mail.envelopeRecipients, cc: message.mail.cc.isEmpty ? nil : message.mail.cc.map(\.address),
-                        messagePath: key.messagePath, queuedAt: epoch, nextAttemptAt: epoch, attempts: []))
+                        key: key, messageID: message.mail.messageID, mailFrom: mailFrom, recipients: message.mail.envelopeRecipients,
+                        cc: message.mail.cc.map(\.address), queuedAt: epoch))
             })
     }
 }

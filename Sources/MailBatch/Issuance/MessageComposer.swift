@@ -57,15 +57,19 @@ struct MessageComposer {
         context["has_attachments"] = !attachments.isEmpty
         // The orderer's own mail carries the key as text, so a gateway that strips attachments loses nothing.
         context["key"] = facts.key
-        // What a subject template may use besides the rest: the kind, the amendment (変更第1号, or
-        // empty), and the orderer's number, empty when the record has none.
-        var subjectContext = context
-        subjectContext["guarantee_kind"] = c.guaranteeTypeName
-        subjectContext["amendment"] = c.amendment.map { "変更第\($0.number)号" } ?? ""
-        if subjectContext["orderer_ref"] == nil { subjectContext["orderer_ref"] = "" }
+        // A prescribed subject is rendered from its own values, the documented variables alone
+        // (`SubjectTemplate`): never from this context, which holds the key.
+        var subjectValues: [String: String] = [:]
+        for name in SubjectTemplate.variables { subjectValues[name] = context[name] as? String }
+        subjectValues["guarantee_kind"] = c.guaranteeTypeName
+        subjectValues["amendment"] = c.amendment.map { "変更第\($0.number)号" } ?? ""
         var subject = ""
         if let custom = orderer.subject {
-            subject = Self.subjectLine(try templates.renderInline(custom, subjectContext, name: "subject of [\(orderer.name)]"))
+            do {
+                subject = try SubjectTemplate(parsing: custom).render(subjectValues)
+            } catch {
+                throw TemplateLibrary.Failure(description: "the subject of [\(orderer.name)] is not a subject template: \(error.message)")
+            }
         }
         if subject.isEmpty { subject = Self.subjectLine(try templates.renderLine("orderer-subject", context)) }
         let addressee = [orderer.title ?? orderer.name, orderer.department].compactMap { $0 }.joined(separator: " ")
@@ -100,11 +104,14 @@ struct MessageComposer {
             textBody: try templates.render("cancellation-body", context))
     }
 
-    /// 「日置市様が電子証書を閲覧しました」: one short mail to the contractor (`[notify] contractor_on_view`).
+    /// 「電子証書（変更第1号）が認証キーで開かれました」: one short mail to the contractor (`[notify]
+    /// contractor_on_view`). It says what is known — this version was opened with its key — not who
+    /// opened it: the contractor holds the key too.
     func viewNoticeMessage(_ facts: DocumentFacts, viewedAt: Int, epochSeconds: Int) throws(TemplateLibrary.Failure) -> MailMessage {
         let c = facts.certificate
         var context = facts.context
         context["viewed_at"] = JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: viewedAt))
+        context["version_name"] = VersionName.of(c)
         return MailMessage(
             from: mail.from,
             to: [Mailbox(displayName: "\(c.principal.name) \(c.principal.representative)", address: facts.contractorEmail)],

@@ -28,13 +28,12 @@ struct ViewNotices {
             let file = "\(MessageRole.viewNotice)-\(Spool.viewVersion(certificate.keyDigest)).eml"
             try spool.write(mail.rendered(), to: "\(folder.messages)/\(file)")
             let envelope = Envelope(
-                messageID: mail.messageID, contractNumber: number, role: .viewNotice, version: key.version == 1 ? nil : key.version,
-                mailFrom: configuration.mail.from.address, recipients: mail.envelopeRecipients, messagePath: key.storedPath(file),
-                queuedAt: epoch, nextAttemptAt: epoch, attempts: [])
+                key: key, messageID: mail.messageID, mailFrom: configuration.mail.from.address, recipients: mail.envelopeRecipients,
+                messagePath: key.storedPath(file), queuedAt: epoch)
             try spool.write(envelope.encoded(), to: spool.outboxFile(key))
             try spool.markViewNotified(number: number, keyDigest: certificate.keyDigest)
             try? PosixFS.appendLine(
-                "\(JST.iso8601(epochSeconds: epoch)) the orderer first viewed the certificate at \(JST.iso8601(epochSeconds: view.at)) (\(view.client)); the contractor is told by mail",
+                "\(JST.iso8601(epochSeconds: epoch)) version \(certificate.currentVersion) was first opened with its key at \(JST.iso8601(epochSeconds: view.at)) (\(view.client)); the contractor is told by mail",
                 to: folder.history)
             queued += 1
         }

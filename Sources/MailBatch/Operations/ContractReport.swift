@@ -18,10 +18,12 @@ struct ContractReport {
         out += "\(c.project.category.projectLabel)名: \(c.project.name)\n"
         out += "保証金額: \(JapaneseFormat.yen(c.guarantee.amount))   保証期間: \(JapaneseFormat.warekiPeriod(c.guarantee.period))\n"
         out += "認証キー: (hidden; --reveal-key shows it)\n"
+        // What is known: this version was opened with its key — by whoever holds it, the contractor too.
         if let view = spool.currentView(of: c) {
-            out += "発注者閲覧: \(JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: view.at)))（\(view.client)）\n"
+            out +=
+                "認証キーでの閲覧（\(VersionName.of(c))）: \(JapaneseFormat.warekiTimestamp(JST.iso8601(epochSeconds: view.at)))（\(view.client)）— 開いたのが発注者かは確かめられません\n"
         } else {
-            out += "発注者閲覧: 未閲覧\n"
+            out += "認証キーでの閲覧（\(VersionName.of(c))）: まだありません\n"
         }
         out += ReceiptReport.line(spool, c)
         out += versions(folder, c)

@@ -68,14 +68,14 @@ struct Requeue {
                 let file = "\(key.stem).resend-\(epoch).eml"
                 try PosixFS.writeAtomically(message, to: "\(folder.messages)/\(file)", tempFolder: spool.temp)
                 envelope = Envelope(
-                    messageID: envelope.messageID, contractNumber: number, role: role, version: envelope.version, mailFrom: envelope.mailFrom,
-                    recipients: to + copies, cc: copies.isEmpty ? nil : copies, messagePath: key.storedPath(file),
-                    queuedAt: epoch, nextAttemptAt: epoch, attempts: [])
+                    key: key, messageID: envelope.messageID, mailFrom: envelope.mailFrom, recipients: to + copies, cc: copies,
+                    messagePath: key.storedPath(file), queuedAt: epoch)
             }
             envelope.queuedAt = epoch
             envelope.nextAttemptAt = epoch
             envelope.attempts = []
             envelope.token = nil
+            envelope.tokens = nil
             envelope.bounce = nil
             envelope.pending = nil
             envelope.refused = nil
@@ -126,6 +126,7 @@ struct Requeue {
             envelope.nextAttemptAt = epoch
             // A new sending: a new return-path token; the bounce stays in the history.
             envelope.token = nil
+            envelope.tokens = nil
             envelope.bounce = nil
             try spool.write(envelope.encoded(), to: path)
             try PosixFS.move(path, to: target)

@@ -27,6 +27,10 @@ struct SpoolInventory: Codable, Sendable {
     var failed = 0
     /// Messages a delivery report said failed after the server accepted them (in `failed/`).
     var bounced = 0
+    /// Returned mail still in a `new/` folder (a run's bounce budget was spent, or none ran since).
+    var returnedWaiting = 0
+    /// Returned mail set aside in `bounces/unmatched/` (kept for the retention).
+    var unmatched = 0
     /// The bounced messages by reason (`userunknown`: 2, …).
     var bounceReasons: [String: Int] = [:]
     /// Issued certificates whose current version the orderer has viewed, and has not.
@@ -64,6 +68,8 @@ struct SpoolInventory: Codable, Sendable {
         case incoming, processing, rejected, paper, duplicates, issued, queued, deferred, sent, failed, bounced, held, amendments, cancelled, waiting
         case recipientProblems = "recipient_problems"
         case bounceReasons = "bounce_reasons"
+        case returnedWaiting = "returned_waiting"
+        case unmatched
         case viewed, unviewed
         case unviewedOverdue = "unviewed_overdue"
         case receiptConfirmed = "receipt_confirmed"
@@ -76,11 +82,13 @@ struct SpoolInventory: Codable, Sendable {
 
     static func take(
         _ spool: Spool, unviewedAfterSeconds: Int = NotifySettings.defaultUnviewedAfterSeconds, unconfirmedAfterSeconds: Int? = nil,
-        now: Int = WallClock.epochSeconds()
-    )
-        throws(FileSystemError) -> SpoolInventory
-    {
+        bounceMaildir: String? = nil, now: Int = WallClock.epochSeconds()
+    ) throws(FileSystemError) -> SpoolInventory {
         var inventory = SpoolInventory()
+        for maildir in [spool.bounceInbox] + (bounceMaildir.map { [Maildir(path: $0)] } ?? []) {
+            inventory.returnedWaiting += ((try? maildir.waiting()) ?? []).count
+        }
+        inventory.unmatched = ((try? PosixFS.list(spool.unmatchedBounces)) ?? []).filter { !$0.hasPrefix(".") && !$0.hasSuffix(".note.txt") }.count
         func notes(_ folder: String, _ suffix: String) throws(FileSystemError) -> Int {
             try PosixFS.list(folder).filter { $0.hasSuffix(suffix) }.count
         }
@@ -170,10 +178,12 @@ struct SpoolInventory: Codable, Sendable {
         out += row(
             "bounced", bounced,
             bounced > 0 ? "(\(reasons); see `mailbatch show <number>`; fix with `mailbatch resend <number> --to … --address …`)" : "")
+        if returnedWaiting > 0 { out += row("returned", returnedWaiting, "(returned mail waiting: a run takes it up within its budget)") }
+        if unmatched > 0 { out += row("unmatched", unmatched, "(returned mail set aside in bounces/unmatched/, each with a note)") }
         if recipientProblems > 0 {
             out += row("recipients", recipientProblems, "(a Cc refused or bounced a delivered mail: see `mailbatch show <number>`)")
         }
-        out += row("viewed", viewed, "(by the orderer; unviewed \(unviewed))")
+        out += row("viewed", viewed, "(opened with the key, by whoever holds it; not yet opened \(unviewed))")
         for entry in unviewedOverdue {
             out +=
                 "  not viewed: \(entry.contractNumber), mailed to \(entry.to.joined(separator: ", ")) at \(entry.sentAt); `mailbatch resend \(entry.contractNumber) --to orderer` sends it again\n"

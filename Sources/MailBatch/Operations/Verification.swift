@@ -42,9 +42,12 @@ struct Verification {
     private struct Attempts: Codable {
         var failures: [Int] = []
         var lockedUntil: Int?
+        /// Attempts refused during the current lock: counted here, not logged one by one.
+        var refusedWhileLocked: Int?
         enum CodingKeys: String, CodingKey {
             case failures
             case lockedUntil = "locked_until"
+            case refusedWhileLocked = "refused_while_locked"
         }
     }
 
@@ -55,6 +58,8 @@ struct Verification {
     static let unknownLog = "unknown-numbers.log"
     /// The unknown numbers' log is kept to this size, with one older generation (`.log.1`).
     static let unknownLogLimit = 1 << 20
+    /// Each issued number's log is kept to this size, with one older generation (`<number>.log.1`).
+    static let numberLogLimit = 256 << 10
 
     /// What the orderer typed, as the spool spells it: full-width letters, digits and dashes (as a
     /// Japanese input method types them) folded to ASCII, the long vowel mark and other dashes read as
@@ -81,7 +86,7 @@ struct Verification {
         try PosixFS.makeDirectory(spool.verify)
         guard ContractValidator.isValidContractNumber(number) else {
             _ = Self.decoyCheck(digest)
-            let outcome = Outcome.notANumber(looksLikeKey: KeyShape.looksLikeKey(number))
+            let outcome = Outcome.notANumber(looksLikeKey: KeyShape.isNearKey(number))
             try LockedFile.update("\(spool.verify)/\(Self.unknownFile)") { _ throws(FileSystemError) in
                 try logUnknown("\(requester) (not a contract number) \(outcome.logWord)")
                 return (nil, ())
@@ -122,19 +127,32 @@ struct Verification {
             var attempts = table[slot ?? ""] ?? Attempts()
             let log = { (what: String) throws(FileSystemError) in
                 if known != nil {
-                    try PosixFS.appendLine("\(JST.iso8601(epochSeconds: time)) \(requester) \(what)", to: "\(spool.verify)/\(number).log")
+                    try Self.appendBounded(
+                        "\(JST.iso8601(epochSeconds: time)) \(requester) \(what)", to: "\(spool.verify)/\(number).log", limit: Self.numberLogLimit)
                 } else {
                     try logUnknown("\(requester) \(number) \(what)")
                 }
             }
             if let until = attempts.lockedUntil, until > time {
-                try log("refused (locked until \(JST.iso8601(epochSeconds: until)))")
-                return (nil, .refused(until: until))
+                // The first refusal is logged; the rest are counted, and the count is logged with the next attempt after the lock.
+                let refused = attempts.refusedWhileLocked ?? 0
+                if refused == 0 { try log("refused (locked until \(JST.iso8601(epochSeconds: until))); further refusals are counted, not logged") }
+                attempts.refusedWhileLocked = refused + 1
+                table[slot ?? ""] = attempts
+                return (try Self.encodeTable(table, slot: slot), .refused(until: until))
+            }
+            let countedRefusals = attempts.refusedWhileLocked ?? 0
+            if countedRefusals > 0 {
+                try log("\(countedRefusals) attempt(s) in all were refused while locked")
+                attempts.refusedWhileLocked = nil
+                table[slot ?? ""] = attempts
             }
             switch outcome {
             case .valid, .revoked, .superseded:
                 try log(outcome.logWord)
-                guard !attempts.failures.isEmpty || attempts.lockedUntil != nil else { return (nil, outcome) }
+                guard !attempts.failures.isEmpty || attempts.lockedUntil != nil || countedRefusals > 0 else {
+                    return (nil, outcome)
+                }
                 table[slot ?? ""] = Attempts()
             default:
                 attempts.failures = attempts.failures.filter { time - $0 < windowSeconds } + [time]
@@ -165,10 +183,15 @@ struct Verification {
 
     /// A line in the unknown numbers' log (called under its file's lock), which is kept bounded.
     private func logUnknown(_ what: String) throws(FileSystemError) {
-        let path = "\(spool.verify)/\(Self.unknownLog)"
+        try Self.appendBounded("\(JST.iso8601(epochSeconds: now())) \(what)", to: "\(spool.verify)/\(Self.unknownLog)", limit: Self.unknownLogLimit)
+    }
+
+    /// Appends a line to a log kept under `limit` bytes: past it, the log becomes `<log>.1` (replacing
+    /// the older generation) and a new one starts. Called under the attempt file's lock.
+    private static func appendBounded(_ line: String, to path: String, limit: Int) throws(FileSystemError) {
         var info = stat()
-        if stat(path, &info) == 0, Int(info.st_size) > Self.unknownLogLimit { try PosixFS.move(path, to: path + ".1") }
-        try PosixFS.appendLine("\(JST.iso8601(epochSeconds: now())) \(what)", to: path)
+        if stat(path, &info) == 0, Int(info.st_size) > limit { try PosixFS.move(path, to: path + ".1") }
+        try PosixFS.appendLine(line, to: path)
     }
 
     /// The last certificate read (or a built-in one), parsed and compared when the number is unknown.

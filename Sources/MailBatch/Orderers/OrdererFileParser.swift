@@ -94,9 +94,7 @@ enum OrdererFileParser {
             rule.emails = emails
         }
         if let subject = try s.string("subject") {
-            guard !subject.contains(where: { $0 == "\n" || $0 == "\r" }) else {
-                throw ConfigurationError("\(file): \(header) subject must be one line")
-            }
+            try SubjectTemplate.check(subject, key: "subject", in: s)
             rule.subject = subject
         }
         if let attachments = try s.string("attachments") {

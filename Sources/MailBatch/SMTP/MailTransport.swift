@@ -12,9 +12,11 @@ enum TransportResult: Sendable, Equatable {
 struct RecipientRefusal: Sendable, Codable, Equatable {
     let recipient: String
     let reply: String
+    /// Set when the refusal is known to be temporary whatever its reply (a connection that failed).
+    var temporary: Bool? = nil
 
     /// 4xx, and 552 on RCPT, which RFC 5321 (4.5.3.1.10) says to treat as temporary.
-    var isTemporary: Bool { reply.hasPrefix("4") || reply.hasPrefix("552") }
+    var isTemporary: Bool { temporary ?? (reply.hasPrefix("4") || reply.hasPrefix("552")) }
 }
 
 /// The boundary to the mail server; the real one is `CurlSMTPTransport`.

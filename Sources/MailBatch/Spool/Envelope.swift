@@ -52,15 +52,19 @@ struct Envelope: Sendable, Codable, Equatable {
     var queuedAt: Int
     var nextAttemptAt: Int
     var attempts: [Attempt]
-    /// The per-sending identifier in the VERP return path; a new one for every re-send.
+    /// The per-sending identifier in the VERP return path of an earlier mailbatch (one for every
+    /// recipient of a sending); kept so that reports of mail sent before an upgrade still match.
     var token: String?
+    /// The VERP token of each recipient of this sending (`ReturnPath.newToken`); a new set for every
+    /// re-send. Each recipient's copy is sent in its own transaction with its own return path.
+    var tokens: [String: String]?
     /// Set when a delivery report said the message failed after it was accepted.
     var bounce: Bounce?
     /// The envelope's schema version (`SpoolFormat.envelopeSchema`); absent in spools of format 0.
     var schema: Int? = SpoolFormat.envelopeSchema
 
     enum CodingKeys: String, CodingKey {
-        case role, recipients, cc, pending, refused, attempts, token, bounce, schema, returned, version
+        case role, recipients, cc, pending, refused, attempts, token, tokens, bounce, schema, returned, version
         case recipientBounces = "recipient_bounces"
         case messageID = "message_id"
         case contractNumber = "contract_number"
@@ -79,6 +83,13 @@ struct Envelope: Sendable, Codable, Equatable {
     /// The recipients that took the message (everyone but the refused and the still pending).
     var delivered: [String] {
         recipients.filter { r in !(refused ?? []).contains { $0.recipient == r } && !(pending ?? []).contains(r) }
+    }
+
+    /// The recipient a return-path token of this sending was given to; every recipient for a token
+    /// of an earlier mailbatch (one per sending); nil when the token is not this sending's.
+    func recipients(ofToken given: String) -> [String]? {
+        if let tokens { return tokens.first { $0.value == given }.map { [$0.key] } }
+        return token == given ? recipients : nil
     }
 
     /// Which message this is: it names the outbox entry and the stored files.

@@ -12,6 +12,23 @@ enum ClientAddress {
         return isIPAddress(client) ? client : peer
     }
 
+    /// What the per-client lockout counts against: an IPv4 address as it is, an IPv6 address by its
+    /// /64 (one site or one customer line holds a whole /64, so a new address in it is not a new
+    /// client); an IPv4 address written as IPv6 (`::ffff:192.0.2.1`) as the IPv4 address.
+    static func lockoutGroup(_ client: String) -> String {
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, client, &v6) == 1 else { return client }
+        var bytes = withUnsafeBytes(of: &v6) { Array($0) }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff {
+            return bytes[12..<16].map { String($0) }.joined(separator: ".")
+        }
+        for i in 8..<16 { bytes[i] = 0 }
+        withUnsafeMutableBytes(of: &v6) { $0.copyBytes(from: bytes) }
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        guard inet_ntop(AF_INET6, &v6, &text, socklen_t(text.count)) != nil else { return client }
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/64"
+    }
+
     static func isIPAddress(_ text: String) -> Bool {
         var v4 = in_addr()
         var v6 = in6_addr()

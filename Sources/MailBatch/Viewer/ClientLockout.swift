@@ -2,7 +2,8 @@ import Synchronization
 
 /// The second half of the viewer's lockout (the first is `Verification`'s per-number rule): a client
 /// address that fails on many contract numbers within the window is refused for a while, whatever
-/// number it tries next. Held in memory: a restart of the viewer forgets it.
+/// number it tries next. IPv6 clients are counted by their /64 (`ClientAddress.lockoutGroup`). Held
+/// in memory: a restart of the viewer forgets it.
 final class ClientLockout: Sendable {
     struct Rule: Sendable {
         var distinctNumbers = 10
@@ -24,7 +25,8 @@ final class ClientLockout: Sendable {
 
     /// Until when the client is refused, if it is.
     func lockedUntil(_ client: String, now: Int) -> Int? {
-        entries.withLock { entries in
+        let client = ClientAddress.lockoutGroup(client)
+        return entries.withLock { entries in
             guard let until = entries[client]?.lockedUntil, until > now else { return nil }
             return until
         }
@@ -34,6 +36,7 @@ final class ClientLockout: Sendable {
     @discardableResult
     func recordFailure(_ client: String, number: String, now: Int) -> Int? {
         let rule = rule
+        let client = ClientAddress.lockoutGroup(client)
         return entries.withLock { entries in
             if entries.count >= Self.capacity { Self.prune(&entries, now: now, window: rule.windowSeconds) }
             var entry = entries[client] ?? Entry()

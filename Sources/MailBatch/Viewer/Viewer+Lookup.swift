@@ -49,7 +49,7 @@ extension Viewer {
                 // The orderer's first view of this version: `show` prints it, a run may tell the contractor.
                 do {
                     if try spool.recordFirstView(number: number, keyDigest: certificate.keyDigest, client: client, at: time) {
-                        logger.notice("first view by the orderer recorded", metadata: ["contract": "\(number)", "client": "\(client)"])
+                        logger.notice("first opening of this version with its key recorded", metadata: ["contract": "\(number)", "client": "\(client)"])
                     }
                 } catch {
                     logger.error("cannot record the orderer's view", metadata: ["contract": "\(number)", "error": "\(error.description)"])
