@@ -51,7 +51,7 @@ enum OrdererFileParser {
         o.apply(try rule(s, file: file))
         for (key, type) in typeTables {
             guard let table = try s.section(key) else { continue }
-            o.typeRules[type] = try rule(table, file: file)
+            o.typeRules[type] = (o.typeRules[type] ?? Orderer.Rule()).overlaid(by: try rule(table, file: file))
             try table.rejectUnknownKeys()
         }
         _ = try s.string("source")
