@@ -29,7 +29,7 @@ extension IssueBuilder {
         var messages: [IssueBundle.Message] = []
         do {
             messages.append(.init(role: .contractor, mail: try composer.cancellationMessage(facts, orderer: nil, epochSeconds: epochSeconds)))
-            if SubmissionGuide(orderer: orderer, guaranteeType: record.guaranteeType).mailsOrderer {
+            if SubmissionPlan(guide: SubmissionGuide(orderer: orderer, guaranteeType: record.guaranteeType), version: .cancellation).mailsOrderer {
                 messages.append(.init(role: .orderer, mail: try composer.cancellationMessage(facts, orderer: orderer, epochSeconds: epochSeconds)))
             }
         } catch {

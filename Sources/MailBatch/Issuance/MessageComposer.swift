@@ -23,11 +23,11 @@ struct MessageComposer {
 
     /// 「電子証書・認証キー登録のお知らせ」 to the contractor, with every document and what to do next.
     func contractorMessage(
-        _ facts: DocumentFacts, guide: SubmissionGuide, attachments: [MailMessage.Attachment], epochSeconds: Int
+        _ facts: DocumentFacts, plan: SubmissionPlan, attachments: [MailMessage.Attachment], epochSeconds: Int
     ) throws(TemplateLibrary.Failure) -> MailMessage {
         let c = facts.certificate
         var context = facts.context
-        for (key, value) in guide.context { context[key] = value }
+        for (key, value) in plan.context { context[key] = value }
         // One paragraph a line, whatever blank lines the template's sections leave behind.
         context["next_steps"] = try templates.render("next-steps", context).split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }
             .joined(separator: "\n")
@@ -45,26 +45,20 @@ struct MessageComposer {
 
     /// The key notice and the 保証証書 print-out to an orderer that takes them by e-mail, the contractor in Cc.
     func ordererMessage(
-        _ facts: DocumentFacts, guide: SubmissionGuide, attachments: [MailMessage.Attachment], epochSeconds: Int
+        _ facts: DocumentFacts, plan: SubmissionPlan, attachments: [MailMessage.Attachment], epochSeconds: Int
     ) throws(TemplateLibrary.Failure) -> MailMessage {
         let c = facts.certificate
-        let orderer = guide.orderer
+        let orderer = plan.orderer
         var context = facts.context
-        for (key, value) in guide.context { context[key] = value }
+        for (key, value) in plan.context { context[key] = value }
         if let department = orderer.department { context["orderer_department"] = department }
         context["attachments"] = attachments.map(\.filename)
         context["has_attachments"] = !attachments.isEmpty
         // The orderer's own mail carries the key as text, so a gateway that strips attachments loses nothing.
         context["key"] = facts.key
-        // What a subject template may use besides the rest: the kind, the amendment (変更第1号, or
-        // empty), and the orderer's number, empty when the record has none.
-        var subjectContext = context
-        subjectContext["guarantee_kind"] = c.guaranteeTypeName
-        subjectContext["amendment"] = c.amendment.map { "変更第\($0.number)号" } ?? ""
-        if subjectContext["orderer_ref"] == nil { subjectContext["orderer_ref"] = "" }
         var subject = ""
         if let custom = orderer.subject {
-            subject = Self.subjectLine(try templates.renderInline(custom, subjectContext, name: "subject of [\(orderer.name)]"))
+            subject = try OrdererSubject.render(custom, context: context, certificate: c, templates: templates, name: "subject of [\(orderer.name)]")
         }
         if subject.isEmpty { subject = Self.subjectLine(try templates.renderLine("orderer-subject", context)) }
         let addressee = [orderer.title ?? orderer.name, orderer.department].compactMap { $0 }.joined(separator: " ")
@@ -92,7 +86,7 @@ struct MessageComposer {
             from: mail.from,
             to: orderer.map { o in o.emails.map { Mailbox(displayName: addressee, address: $0) } } ?? [contractor],
             cc: orderer == nil ? [] : [contractor],
-            subject: Self.subjectLine(try templates.renderLine("cancellation-subject", context)),
+            subject: try cancellationSubject(context, certificate: c, orderer: orderer),
             epochSeconds: epochSeconds,
             replyTo: replyTo(facts),
             messageID: messageID(c, orderer == nil ? .contractor : .orderer),
