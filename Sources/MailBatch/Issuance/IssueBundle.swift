@@ -37,6 +37,9 @@ struct IssueBuilder: Sendable {
         let previousFingerprint: String?
         let changes: [Certificate.Change]
         let mailOnly: [Certificate.Change]
+        /// Earlier versions' premium papers whose contractor mail was never sent (`EarlierPapers`):
+        /// that mail is withdrawn, so this version's carries them.
+        var earlierPapers: [MailMessage.Attachment] = []
     }
 
     /// Builds everything for a contract. With `previous` (a key reissue) the certificate keeps its
@@ -80,9 +83,10 @@ struct IssueBuilder: Sendable {
             facts.mailOnlyChanges = change?.mailOnly ?? []
             kinds = amendment.premium > 0 ? DocumentKind.allCases : [.keyNotice, .certificate]
         }
-        let plan = SubmissionPlan(
+        var plan = SubmissionPlan(
             guide: SubmissionGuide(orderer: orderer, guaranteeType: record.guaranteeType),
             version: .of(record, change: change, reissue: previous != nil))
+        plan.carriesEarlierPapers = !(change?.earlierPapers.isEmpty ?? true)
         let renderer = DocumentRenderer(templates: templates)
         var documents: [(kind: DocumentKind, bytes: [UInt8])] = []
         do {
@@ -100,7 +104,8 @@ struct IssueBuilder: Sendable {
         let composeStart = StageTimer.nanoseconds()
         defer { stages.add("compose", StageTimer.nanoseconds() - composeStart) }
         do {
-            let contractor = try composer.contractorMessage(facts, plan: plan, attachments: attachments, epochSeconds: epochSeconds)
+            let contractor = try composer.contractorMessage(
+                facts, plan: plan, attachments: attachments + (change?.earlierPapers ?? []), epochSeconds: epochSeconds)
             messages.append(.init(role: .contractor, mail: contractor))
             if plan.mailsOrderer {
                 var forOrderer = attachments.enumerated().filter { plan.ordererDocuments.contains(documents[$0.offset].kind) }.map(\.element)

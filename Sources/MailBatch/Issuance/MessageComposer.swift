@@ -75,9 +75,13 @@ struct MessageComposer {
     }
 
     /// 「保証契約の解約のお知らせ」: to the contractor, or to an orderer that takes mail (the contractor in Cc).
-    func cancellationMessage(_ facts: DocumentFacts, orderer: Orderer?, epochSeconds: Int) throws(TemplateLibrary.Failure) -> MailMessage {
+    func cancellationMessage(
+        _ facts: DocumentFacts, orderer: Orderer?, epochSeconds: Int, attachments: [MailMessage.Attachment] = []
+    ) throws(TemplateLibrary.Failure) -> MailMessage {
         let c = facts.certificate
         var context = facts.context
+        context["carries_earlier_papers"] = !attachments.isEmpty
+        context["attachments"] = attachments.map(\.filename)
         let contractor = Mailbox(displayName: "\(c.principal.name) \(c.principal.representative)", address: facts.contractorEmail)
         context["to_orderer"] = orderer != nil
         if let department = orderer?.department { context["orderer_department"] = department }
@@ -90,7 +94,8 @@ struct MessageComposer {
             epochSeconds: epochSeconds,
             replyTo: replyTo(facts),
             messageID: messageID(c, orderer == nil ? .contractor : .orderer),
-            textBody: try templates.render("cancellation-body", context))
+            textBody: try templates.render("cancellation-body", context),
+            attachments: attachments)
     }
 
     /// 「日置市様が電子証書を閲覧しました」: one short mail to the contractor (`[notify] contractor_on_view`).

@@ -17,6 +17,9 @@ struct SubmissionPlan {
 
     let guide: SubmissionGuide
     let version: Version
+    /// The contractor's mail also carries earlier versions' premium papers, whose own mail was
+    /// withdrawn unsent (`SendPermission`, `EarlierPapers`).
+    var carriesEarlierPapers = false
 
     var orderer: Orderer { guide.orderer }
     var route: SubmissionGuide.Route { guide.route }
@@ -69,6 +72,7 @@ struct SubmissionPlan {
         values["orderer_has_documents"] = !ordererDocuments.isEmpty
         values["orderer_without_attachments"] = ordererMailedWithoutAttachments
         values["asks_orderer_first"] = contractorAsksOrdererFirst
+        values["carries_earlier_papers"] = carriesEarlierPapers
         if let premium = additionalPremium {
             if premium > 0 {
                 values["additional_premium"] = JapaneseFormat.yen(premium)
