@@ -34,10 +34,22 @@ CANCEL = {"schema": "mailbatch.cancellation/v1", "contract_number": NUMBER, "con
           "reason": "契約解除に伴う解約"}
 
 
-def overrides(ws, text):
+def overrides(ws, text, signed=False):
+    """The orderer table, the viewer's address, an office with its e-mail and address (the longest
+    contact block a document prints) and, when `signed`, a signing key (the fingerprint row)."""
     with open(os.path.join(ws.path, "orderers.local.toml"), "w") as fh:
         fh.write(text)
-    ws.write_config(extra='[orderers]\nfile = "orderers.local.toml"\n[viewer]\nurl = "https://viewer.example.jp/"\n')
+    extra = '[orderers]\nfile = "orderers.local.toml"\n[viewer]\nurl = "https://viewer.example.jp/"\n'
+    if signed:
+        keys = os.path.join(ws.path, "keys")
+        assert ws.run("keygen", "--out", keys).returncode == 0
+        extra += f'[signing]\nprivate_key_file = "{keys}/signing-key.pem"\n'
+    ws.write_config(extra=extra)
+    with open(ws.config) as fh:
+        config = fh.read()
+    with open(ws.config, "w") as fh:
+        fh.write(config.replace('hours = "平日 9:00〜17:00"\n', 'hours = "平日 9:00〜17:00"\nemail = "kagoshima@e-hosho.example.jp"\n'
+                                'address = "鹿児島市山下町9番5号 鹿児島建設会館"\n', 1))
 
 
 def run(ws, env=None):
@@ -189,3 +201,60 @@ def test_cancellation_mails_start_with_the_addressee(workspace):
     for mail in mails:
         text = body_text(mail)
         assert text.splitlines()[0] in ("日置市長 殿", "株式会社日置建設"), repr(text[:40])
+
+
+def pdf_pages(path):
+    import subprocess
+    info = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
+    return int([line for line in info.splitlines() if line.startswith("Pages:")][0].split()[1])
+
+
+def render_pages(path, folder, name):
+    import subprocess
+    from conftest import ROOT
+    out = os.path.join(os.environ.get("TOLD_PAGES", os.path.join(ROOT, ".build", "told-pages")), folder)
+    os.makedirs(out, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "70", path, os.path.join(out, name)], check=True)
+
+
+# Each document's pages: one, the receipt two (its customer's copy on the second).
+PAGES = {"key-notice.pdf": 1, "certificate.pdf": 1, "premium-statement.pdf": 1, "receipt.pdf": 2}
+
+
+def documents_of(ws, version=None):
+    folder = ws.contract(NUMBER) if version is None else os.path.join(ws.contract(NUMBER), "versions", str(version), "")
+    docs = os.path.join(folder, "documents")
+    return {name: os.path.join(docs, name) for name in sorted(os.listdir(docs))}
+
+
+def test_every_document_fits_its_page_with_an_orderer_ref_and_period_changes(workspace):
+    ws = workspace
+    overrides(ws, f'["日置市"]\nemail = ["{HIOKI}"]\n', signed=True)
+    ws.drop("original.json", sample_record(NUMBER, project__orderer_ref="第12号"))
+    run(ws)
+    ws.drop("amend1.json", amendment(**FIRST, project__orderer_ref="第12号"))
+    run(ws)
+    ws.drop("amend2.json", amendment(**SECOND, project__orderer_ref="第12号"))
+    run(ws)
+    for version in (1, 2, None):
+        for name, path in documents_of(ws, version).items():
+            render_pages(path, "orderer-ref", f"v{version or 3}-{name[:-4]}")
+            assert pdf_pages(path) == PAGES[name], (version, name, pdf_pages(path))
+
+
+def test_every_document_fits_its_page_with_the_longest_values_the_schema_allows(workspace):
+    ws = workspace
+    overrides(ws, f'["日置市"]\nemail = ["{HIOKI}"]\n', signed=True)
+    long = dict(project__name="市道伊集院北線道路改良工事（その" + "二" * 280 + "）", project__location="日置市伊集院町" + "大田" * 96,
+                contractor__address="鹿児島県日置市伊集院町" + "下谷口" * 63, contractor__name="株式会社" + "日置建設" * 24,
+                contractor__representative="代表取締役社長執行役員" + "山田" * 44, project__orderer_ref="第" + "1" * 38 + "号")
+    ws.drop("original.json", sample_record(NUMBER, **long))
+    run(ws)
+    ws.drop("amend1.json", amendment(**dict(FIRST, reason="設計変更" * 50), **long))
+    run(ws)
+    ws.drop("amend2.json", amendment(**dict(SECOND, reason="工期延長" * 50), **long))
+    run(ws)
+    for version in (1, 2, None):
+        for name, path in documents_of(ws, version).items():
+            render_pages(path, "longest", f"v{version or 3}-{name[:-4]}")
+            assert pdf_pages(path) == PAGES[name], (version, name, pdf_pages(path))
