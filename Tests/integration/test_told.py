@@ -258,3 +258,25 @@ def test_every_document_fits_its_page_with_the_longest_values_the_schema_allows(
         for name, path in documents_of(ws, version).items():
             render_pages(path, "longest", f"v{version or 3}-{name[:-4]}")
             assert pdf_pages(path) == PAGES[name], (version, name, pdf_pages(path))
+
+
+def test_display_names_are_split_between_words_not_inside_one(workspace):
+    """Each encoded-word of a To or Cc name ends at a space (or the name's end) where the line allows."""
+    import base64
+    import re
+
+    ws = workspace
+    overrides(ws, f'["日置市"]\nemail = ["{HIOKI}"]\ndepartment = "財政課 契約管財係 工事検査担当"\n')
+    ws.drop("a.json", sample_record(NUMBER, contractor__name="株式会社日置建設工業 鹿児島営業所",
+                                    contractor__representative="代表取締役社長 山田 太郎"))
+    run(ws)
+    checked = 0
+    for _, _, raw in ws.messages():
+        head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+        for header in re.findall(r"^(?:To|Cc): .*?(?=\r\n\S)", head, re.M | re.S):
+            for mailbox in header.split(">,"):
+                words = [base64.b64decode(w).decode("utf-8") for w in re.findall(r"=\?UTF-8\?B\?([^?]*)\?=", mailbox)]
+                for word in words[:-1]:
+                    assert word.endswith(" "), words
+                checked += len(words) > 1
+    assert checked, "no name was long enough to take two words"
