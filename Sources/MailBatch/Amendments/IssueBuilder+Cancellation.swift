@@ -3,7 +3,7 @@
 extension IssueBuilder {
     func buildCancellation(
         _ cancellation: Cancellation, record: ContractRecord, current: Certificate, currentFingerprint: String?, orderer: Orderer,
-        epochSeconds: Int
+        epochSeconds: Int, earlierPapers: [MailMessage.Attachment] = []
     ) throws(Failure) -> (certificate: Certificate, json: JSONValue, messages: [IssueBundle.Message]) {
         var certificate = current
         certificate.version = current.currentVersion + 1
@@ -28,8 +28,9 @@ extension IssueBuilder {
         let composer = MessageComposer(mail: configuration.mail, templates: templates)
         var messages: [IssueBundle.Message] = []
         do {
-            messages.append(.init(role: .contractor, mail: try composer.cancellationMessage(facts, orderer: nil, epochSeconds: epochSeconds)))
-            if SubmissionGuide(orderer: orderer, guaranteeType: record.guaranteeType).mailsOrderer {
+            messages.append(
+                .init(role: .contractor, mail: try composer.cancellationMessage(facts, orderer: nil, epochSeconds: epochSeconds, attachments: earlierPapers)))
+            if SubmissionPlan(guide: SubmissionGuide(orderer: orderer, guaranteeType: record.guaranteeType), version: .cancellation).mailsOrderer {
                 messages.append(.init(role: .orderer, mail: try composer.cancellationMessage(facts, orderer: orderer, epochSeconds: epochSeconds)))
             }
         } catch {

@@ -33,7 +33,9 @@ extension Issuer {
         do {
             bundle = try builder.build(
                 record, orderer: orderer, title: current.certificate.obligee.title, key: AuthenticationKey.generate(), epochSeconds: epoch,
-                change: .init(previous: current.certificate, previousFingerprint: current.fingerprint, changes: changes, mailOnly: mailOnly))
+                change: .init(
+                    previous: current.certificate, previousFingerprint: current.fingerprint, changes: changes, mailOnly: mailOnly,
+                    earlierPapers: EarlierPapers.unsent(in: current.folder, current: current.certificate)))
         } catch {
             throw .template(error.description)
         }
@@ -51,7 +53,7 @@ extension Issuer {
         do {
             built = try builder.buildCancellation(
                 cancellation, record: current.record, current: current.certificate, currentFingerprint: current.fingerprint, orderer: orderer,
-                epochSeconds: epoch)
+                epochSeconds: epoch, earlierPapers: EarlierPapers.unsent(in: current.folder, current: current.certificate))
         } catch {
             throw .template(error.description)
         }

@@ -65,6 +65,7 @@ struct RunReport: Sendable {
         text += row("mail deferred", delivery.deferred, spool.outbox + "/")
         text += row("mail waiting", delivery.waiting, spool.outbox + "/")
         text += row("mail failed", delivery.failed, spool.failed + "/")
+        if delivery.withdrawn > 0 { text += row("mail withdrawn (superseded)", delivery.withdrawn, spool.contracts + "/<no>/sent/withdrawn.*") }
         if delivery.held > 0 { text += row("envelope unreadable", delivery.held, spool.held + "/ (see its .error.txt)") }
         if bounces.taken > 0 {
             text += row("mail bounced", bounces.bounced, spool.failed + "/")

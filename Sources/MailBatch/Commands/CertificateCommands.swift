@@ -47,7 +47,9 @@ struct VerifyCommand: ParsableCommand {
             throw CommandFailure(
                 message: "this certificate was revoked on \(certificate.revokedAt ?? "?"): \(certificate.revocationReason ?? "")", code: ExitCodes.attention)
         case .superseded(let old, let document, let current):
-            print(json ? VerificationJSON.make(opened: old, document: document, current: current).pretty : CertificateText.describe(old), terminator: "")
+            print(
+                json ? VerificationJSON.make(opened: old, document: document, current: current).pretty : CertificateText.describe(old, current: current),
+                terminator: "")
             throw CommandFailure(
                 message: "version \(old.currentVersion) of \(current.currentVersion): \(CertificateRows.supersededNotice(current))",
                 code: ExitCodes.attention)
@@ -138,8 +140,9 @@ struct RevokeCommand: ParsableCommand {
 
 /// How `verify` prints a certificate: the rows the 保証証書 and the viewer show, then its history.
 enum CertificateText {
-    static func describe(_ c: Certificate) -> String {
+    static func describe(_ c: Certificate, current: Certificate? = nil) -> String {
         var out = "電子証書 \(c.contractNumber): \(c.state)（\(CertificateRows.stateName(c))）\n"
+        if let current { out = CertificateRows.supersededFirstLine(c, current: current) }
         for row in CertificateRows.rows(c).dropFirst() { out += "  \(row.label): \(row.lines.joined(separator: "、"))\n" }
         for event in CertificateRows.history(c) { out += "  \(event.label) \(event.lines.joined())\n" }
         for change in c.changes ?? [] { out += "  変更内容 \(change.item): \(change.before) → \(change.after)\n" }

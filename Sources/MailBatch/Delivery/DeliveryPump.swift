@@ -99,6 +99,7 @@ extension DeliveryTally {
         failed += other.failed
         waiting += other.waiting
         held += other.held
+        withdrawn += other.withdrawn
         serverUnreachable = serverUnreachable || other.serverUnreachable
     }
 }

@@ -111,6 +111,11 @@ final class OutboxWorker {
             return
         }
         if envelope.attempts.last?.outcome == .sent { return try finishSent(envelope, from: path) }
+        if case .withdraw(let reason) = SendPermission.check(envelope, in: spool) {
+            try withdraw(&envelope, reason, at: path)
+            tally.withdrawn += 1
+            return
+        }
         if health.unreachable || envelope.nextAttemptAt > now() {
             tally.waiting += 1
             return
@@ -320,6 +325,19 @@ final class OutboxWorker {
         try? PosixFS.appendLine(
             "\(JST.iso8601(epochSeconds: now())) \(envelope.role) mail sent to \(envelope.delivered.joined(separator: ", ")): \(envelope.attempts.last?.reply ?? "")",
             to: folder.history)
+    }
+
+    /// Ends a message that must not go out: the attempt recorded, the envelope kept in the contract's
+    /// `sent/` as `withdrawn.<stem>.<time>.json` (shown by `show`, counted by `status`), a history line.
+    private func withdraw(_ envelope: inout Envelope, _ reason: String, at path: String) throws(FileSystemError) {
+        try record(&envelope, .withdrawn, reason, at: path)
+        let folder = ContractFolder(path: spool.contractFolder(envelope.contractNumber))
+        let target = spool.freeName(Envelope.withdrawnName(envelope.key, epoch: now()), in: folder.sent)
+        try PosixFS.move(path, to: "\(folder.sent)/\(target)")
+        try PosixFS.syncDirectory(folder.sent)
+        try PosixFS.syncDirectory(spool.outbox)
+        try? PosixFS.appendLine("\(JST.iso8601(epochSeconds: now())) \(envelope.key.stem) mail withdrawn: \(reason)", to: folder.history)
+        logger.warning("withdrawn", metadata: metadata(envelope, reason))
     }
 
     private func moveToFailed(_ envelope: Envelope, from path: String) throws(FileSystemError) {

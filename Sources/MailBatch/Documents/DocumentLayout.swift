@@ -22,35 +22,47 @@ struct DocumentLayout {
     /// Space above and below a table cell's text: less on a changed certificate, so that the 変更内容
     /// fits on its one page with everything else.
     var cellPadding = 6.0
+    /// The vertical gaps between blocks, as a share of the usual: a document that would run past
+    /// its pages is drawn again closer (`DocumentRenderer`), never cut.
+    var spacing = 1.0
+    /// The size of the text, as a share of each style's: below 1 only for the closest fit.
+    var textScale = 1.0
+
+    private func scaled(_ style: PDFCanvas.Style) -> PDFCanvas.Style {
+        guard textScale != 1 else { return style }
+        var out = style
+        out.size *= textScale
+        return out
+    }
 
     init(canvas: PDFCanvas) { self.canvas = canvas }
 
     mutating func title(_ text: String) {
-        y += 10
-        let laid = canvas.block(text, width: Self.contentWidth, style: Self.titleStyle)
+        y += 10 * spacing
+        let laid = canvas.block(text, width: Self.contentWidth, style: scaled(Self.titleStyle))
         breakPageIfNeeded(laid.height + 30)
         canvas.draw(laid, x: Self.margin, y: y)
-        y += laid.height + 20
+        y += laid.height + 20 * spacing
     }
 
     /// - Parameter keepWithNext: room the block needs below it on the same page (a heading keeps its
     ///   first lines with it).
     mutating func paragraph(_ text: String, style: PDFCanvas.Style = body, indent: Double = 0, after: Double = 8, keepWithNext: Double = 0) {
-        let laid = canvas.block(text, width: Self.contentWidth - indent, style: style)
-        breakPageIfNeeded(laid.height + keepWithNext)
+        let laid = canvas.block(text, width: Self.contentWidth - indent, style: scaled(style))
+        breakPageIfNeeded(laid.height + keepWithNext * textScale)
         canvas.draw(laid, x: Self.margin + indent, y: y)
-        y += laid.height + after
+        y += laid.height + after * spacing
     }
 
-    mutating func space(_ points: Double) { y += points }
+    mutating func space(_ points: Double) { y += points * spacing }
 
     /// A label with its value beside it; a long value wraps under itself, not under the label.
     mutating func field(_ label: String, _ value: String, labelWidth: Double = 80) {
-        let laid = canvas.block(value, width: Self.contentWidth - labelWidth, style: Self.body)
+        let laid = canvas.block(value, width: Self.contentWidth - labelWidth, style: scaled(Self.body))
         breakPageIfNeeded(laid.height)
-        canvas.text(label, x: Self.margin, y: y, width: labelWidth, style: Self.body)
+        canvas.text(label, x: Self.margin, y: y, width: labelWidth, style: scaled(Self.body))
         canvas.draw(laid, x: Self.margin + labelWidth, y: y)
-        y += laid.height + 6
+        y += laid.height + 6 * spacing
     }
 
     /// A ruled table of label and value rows; a row that does not fit moves to a new page.
@@ -59,8 +71,8 @@ struct DocumentLayout {
         let valueWidth = Self.contentWidth - labelWidth
         for (label, value, emphasis) in rows {
             let valueStyle = emphasis ? Self.emphasis : Self.body
-            let labelBlock = canvas.block(label, width: labelWidth - 2 * padding, style: Self.label)
-            let valueBlock = canvas.block(value, width: valueWidth - 2 * padding, style: valueStyle)
+            let labelBlock = canvas.block(label, width: labelWidth - 2 * padding, style: scaled(Self.label))
+            let valueBlock = canvas.block(value, width: valueWidth - 2 * padding, style: scaled(valueStyle))
             let height = max(labelBlock.height, valueBlock.height, 12) + 2 * padding
             breakPageIfNeeded(height)
             canvas.rectangle(x: Self.margin, y: y, width: labelWidth, height: height, fillGray: 0.93)
@@ -69,7 +81,7 @@ struct DocumentLayout {
             canvas.draw(valueBlock, x: Self.margin + labelWidth + padding, y: y + (height - valueBlock.height) / 2)
             y += height
         }
-        y += 12
+        y += 12 * spacing
     }
 
     /// The 変更内容 table: 項目, 変更前, 変更後, with a shaded header row; a row that does not fit moves to a new page.
@@ -78,7 +90,7 @@ struct DocumentLayout {
         let valueWidth = (Self.contentWidth - itemWidth) / 2
         let widths = [itemWidth, valueWidth, valueWidth]
         func drawRow(_ cells: [String], header: Bool) {
-            let blocks = zip(cells, widths).map { canvas.block($0, width: $1 - 2 * padding, style: header || $1 == itemWidth ? Self.label : Self.body) }
+            let blocks = zip(cells, widths).map { canvas.block($0, width: $1 - 2 * padding, style: scaled(header || $1 == itemWidth ? Self.label : Self.body)) }
             let height = max(blocks.map(\.height).max() ?? 0, 12) + 2 * padding
             breakPageIfNeeded(height)
             var x = Self.margin
@@ -91,7 +103,7 @@ struct DocumentLayout {
         }
         drawRow(Self.changeTableHeader, header: true)
         for row in rows { drawRow([row.0, row.1, row.2], header: false) }
-        y += 12
+        y += 12 * spacing
     }
 
     static let changeTableHeader = ["項目", "変更前", "変更後"]
@@ -102,25 +114,25 @@ struct DocumentLayout {
 
     /// A large amount in a box, as receipts show it.
     mutating func amountBox(_ text: String) {
-        let laid = canvas.block(text, width: Self.contentWidth * 0.6, style: Self.amountStyle)
+        let laid = canvas.block(text, width: Self.contentWidth * 0.6, style: scaled(Self.amountStyle))
         let height = laid.height + 16
         breakPageIfNeeded(height)
         let x = Self.margin + Self.contentWidth * 0.2
         canvas.rectangle(x: x, y: y, width: Self.contentWidth * 0.6, height: height, lineWidth: 1.2)
         canvas.draw(laid, x: x, y: y + 8)
-        y += height + 10
+        y += height + 10 * spacing
     }
 
     /// A note in a double-ruled box, drawn in black so that it survives printing and copying.
     mutating func noticeBox(_ text: String) {
         let padding = 7.0
-        let laid = canvas.block(text, width: Self.contentWidth - 2 * padding - 6, style: Self.noticeStyle)
+        let laid = canvas.block(text, width: Self.contentWidth - 2 * padding - 6, style: scaled(Self.noticeStyle))
         let height = laid.height + 2 * padding
         breakPageIfNeeded(height)
         canvas.rectangle(x: Self.margin, y: y, width: Self.contentWidth, height: height, lineWidth: 1.4)
         canvas.rectangle(x: Self.margin + 2.5, y: y + 2.5, width: Self.contentWidth - 5, height: height - 5, lineWidth: 0.5)
         canvas.draw(laid, x: Self.margin + padding + 3, y: y + padding)
-        y += height + 12
+        y += height + 12 * spacing
     }
 
     /// A dashed cut line with a label in its middle (the お客様控え part of a receipt).

@@ -30,4 +30,10 @@ enum DocumentKind: String, CaseIterable, Sendable {
             }
         return "\(stem)_\(certificate.contractNumber)\(certificate.amendment.map { "_変更第\($0.number)号" } ?? "").pdf"
     }
+
+    /// The certificate data's attachment name; a change's carries its number, so the files of each
+    /// version saved into one folder never overwrite each other.
+    static func dataAttachmentName(for certificate: Certificate) -> String {
+        "電子証書データ_\(certificate.contractNumber)\(certificate.amendment.map { "_変更第\($0.number)号" } ?? "").json"
+    }
 }

@@ -23,13 +23,24 @@ struct DocumentRenderer {
         for (key, value) in extra { context[key] = value }
         var scripts: [String] = []
         for kind in kinds { scripts.append(try script(kind, context: context)) }
-        // Every character the documents will draw, so that the canvas picks its fonts once.
-        let canvas = PDFCanvas(text: scripts.joined() + DocumentLayout.ownText)
-        for (index, (kind, script)) in zip(kinds, scripts).enumerated() {
-            if index > 0 { canvas.nextDocument() }
-            try draw(kind, script: script, on: canvas)
+        // A document that runs past its pages (one, or as many as its `page:` breaks make) is drawn
+        // again closer, up to the closest fit; the usual contract draws once.
+        var fits = [Int](repeating: 0, count: kinds.count)
+        var canvas: PDFCanvas
+        var pdf: [UInt8]
+        while true {
+            // Every character the documents will draw, so that the canvas picks its fonts once.
+            canvas = PDFCanvas(text: scripts.joined() + DocumentLayout.ownText)
+            var allowed: [Int] = []
+            for (index, (kind, script)) in zip(kinds, scripts).enumerated() {
+                if index > 0 { canvas.nextDocument() }
+                allowed.append(try draw(kind, script: script, on: canvas, fit: fits[index]))
+            }
+            pdf = canvas.finish()
+            let over = allowed.indices.filter { canvas.documents[$0].count > allowed[$0] && fits[$0] < DocumentFit.closest }
+            if over.isEmpty { break }
+            for index in over { fits[index] += 1 }
         }
-        let pdf = canvas.finish()
         let parts = zip(kinds, canvas.documents).map { kind, pages in
             PDFSplitter.Part(
                 pages: pages,
@@ -53,7 +64,8 @@ struct DocumentRenderer {
         }
     }
 
-    private func draw(_ kind: DocumentKind, script: String, on canvas: PDFCanvas) throws(Failure) {
+    /// Draws one document; returns the pages it may take.
+    private func draw(_ kind: DocumentKind, script: String, on canvas: PDFCanvas, fit: Int) throws(Failure) -> Int {
         let blocks: [DocumentBlock]
         do {
             blocks = try DocumentBlock.parse(script)
@@ -61,6 +73,7 @@ struct DocumentRenderer {
             throw Failure(description: "\(kind.template).mustache: \(error)")
         }
         var layout = DocumentLayout(canvas: canvas)
+        DocumentFit.apply(fit, to: &layout)
 
         var rows: [(String, String, Bool)] = []
         var changes: [(String, String, String)] = []
@@ -96,11 +109,12 @@ struct DocumentRenderer {
             case .notice(let text): layout.noticeBox(text)
             case .pageBreak: layout.pageBreak()
             case .field(let label, let value): layout.field(label, value)
-            case .compact: layout.cellPadding = 2
+            case .compact: layout.cellPadding = min(layout.cellPadding, 2)
             case .row, .change: break
             }
         }
         flushRows()
         layout.end()
+        return 1 + blocks.filter { if case .pageBreak = $0 { true } else { false } }.count
     }
 }

@@ -37,6 +37,9 @@ struct IssueBuilder: Sendable {
         let previousFingerprint: String?
         let changes: [Certificate.Change]
         let mailOnly: [Certificate.Change]
+        /// Earlier versions' premium papers whose contractor mail was never sent (`EarlierPapers`):
+        /// that mail is withdrawn, so this version's carries them.
+        var earlierPapers: [MailMessage.Attachment] = []
     }
 
     /// Builds everything for a contract. With `previous` (a key reissue) the certificate keeps its
@@ -80,11 +83,15 @@ struct IssueBuilder: Sendable {
             facts.mailOnlyChanges = change?.mailOnly ?? []
             kinds = amendment.premium > 0 ? DocumentKind.allCases : [.keyNotice, .certificate]
         }
+        var plan = SubmissionPlan(
+            guide: SubmissionGuide(orderer: orderer, guaranteeType: record.guaranteeType),
+            version: .of(record, change: change, reissue: previous != nil))
+        plan.carriesEarlierPapers = !(change?.earlierPapers.isEmpty ?? true)
         let renderer = DocumentRenderer(templates: templates)
         var documents: [(kind: DocumentKind, bytes: [UInt8])] = []
         do {
             try stages.measure("render") { () throws(DocumentRenderer.Failure) in
-                documents = try renderer.render(kinds, facts: facts, extra: ["sample": sample])
+                documents = try renderer.render(kinds, facts: facts, extra: plan.documentFlags.merging(["sample": sample]) { _, new in new })
             }
         } catch {
             throw Failure(description: error.description)
@@ -93,23 +100,22 @@ struct IssueBuilder: Sendable {
             MailMessage.Attachment(filename: $0.kind.attachmentName(for: certificate), contentType: "application/pdf", bytes: $0.bytes)
         }
         let composer = MessageComposer(mail: configuration.mail, templates: templates)
-        let guide = SubmissionGuide(orderer: orderer, guaranteeType: record.guaranteeType)
         var messages: [IssueBundle.Message] = []
         let composeStart = StageTimer.nanoseconds()
         defer { stages.add("compose", StageTimer.nanoseconds() - composeStart) }
         do {
-            let contractor = try composer.contractorMessage(facts, guide: guide, attachments: attachments, epochSeconds: epochSeconds)
+            let contractor = try composer.contractorMessage(
+                facts, plan: plan, attachments: attachments + (change?.earlierPapers ?? []), epochSeconds: epochSeconds)
             messages.append(.init(role: .contractor, mail: contractor))
-            if guide.mailsOrderer {
-                let kinds: [DocumentKind] = guide.submitsPrintout ? [.keyNotice, .certificate] : [.keyNotice]
-                var forOrderer = attachments.enumerated().filter { kinds.contains(documents[$0.offset].kind) }.map(\.element)
-                forOrderer.append(
-                    .init(
-                        filename: "電子証書データ_\(record.contractNumber).json", contentType: "application/json",
-                        bytes: Array(certificateJSON.withoutCredentials.pretty.utf8)))
-                // For gateways that quarantine mail with attachments: the body alone carries what is needed.
-                if orderer.attachments == .none { forOrderer = [] }
-                let mail = try composer.ordererMessage(facts, guide: guide, attachments: forOrderer, epochSeconds: epochSeconds)
+            if plan.mailsOrderer {
+                var forOrderer = attachments.enumerated().filter { plan.ordererDocuments.contains(documents[$0.offset].kind) }.map(\.element)
+                if plan.ordererGetsData {
+                    forOrderer.append(
+                        .init(
+                            filename: DocumentKind.dataAttachmentName(for: certificate), contentType: "application/json",
+                            bytes: Array(certificateJSON.withoutCredentials.pretty.utf8)))
+                }
+                let mail = try composer.ordererMessage(facts, plan: plan, attachments: forOrderer, epochSeconds: epochSeconds)
                 messages.append(.init(role: .orderer, mail: mail))
             }
         } catch {

@@ -23,12 +23,12 @@ struct MessageComposer {
 
     /// 「電子証書・認証キー登録のお知らせ」 to the contractor, with every document and what to do next.
     func contractorMessage(
-        _ facts: DocumentFacts, guide: SubmissionGuide, attachments: [MailMessage.Attachment], epochSeconds: Int
+        _ facts: DocumentFacts, plan: SubmissionPlan, attachments: [MailMessage.Attachment], epochSeconds: Int
     ) throws(TemplateLibrary.Failure) -> MailMessage {
         let c = facts.certificate
         var context = facts.context
-        for (key, value) in guide.context { context[key] = value }
-        for (key, value) in guide.orderer.arrivalContext { context[key] = value }
+        for (key, value) in plan.context { context[key] = value }
+        for (key, value) in plan.orderer.arrivalContext { context[key] = value }
         // One paragraph a line, whatever blank lines the template's sections leave behind.
         context["next_steps"] = try templates.render("next-steps", context).split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }
             .joined(separator: "\n")
@@ -46,12 +46,12 @@ struct MessageComposer {
 
     /// The key notice and the 保証証書 print-out to an orderer that takes them by e-mail, the contractor in Cc.
     func ordererMessage(
-        _ facts: DocumentFacts, guide: SubmissionGuide, attachments: [MailMessage.Attachment], epochSeconds: Int
+        _ facts: DocumentFacts, plan: SubmissionPlan, attachments: [MailMessage.Attachment], epochSeconds: Int
     ) throws(TemplateLibrary.Failure) -> MailMessage {
         let c = facts.certificate
-        let orderer = guide.orderer
+        let orderer = plan.orderer
         var context = facts.context
-        for (key, value) in guide.context { context[key] = value }
+        for (key, value) in plan.context { context[key] = value }
         if let department = orderer.department { context["orderer_department"] = department }
         context["attachments"] = attachments.map(\.filename)
         context["has_attachments"] = !attachments.isEmpty
@@ -59,17 +59,9 @@ struct MessageComposer {
         context["key"] = facts.key
         // A prescribed subject is rendered from its own values, the documented variables alone
         // (`SubjectTemplate`): never from this context, which holds the key.
-        var subjectValues: [String: String] = [:]
-        for name in SubjectTemplate.variables { subjectValues[name] = context[name] as? String }
-        subjectValues["guarantee_kind"] = c.guaranteeTypeName
-        subjectValues["amendment"] = c.amendment.map { "変更第\($0.number)号" } ?? ""
         var subject = ""
         if let custom = orderer.subject {
-            do {
-                subject = try SubjectTemplate(parsing: custom).render(subjectValues)
-            } catch {
-                throw TemplateLibrary.Failure(description: "the subject of [\(orderer.name)] is not a subject template: \(error.message)")
-            }
+            subject = try OrdererSubject.render(custom, context: context, certificate: c, name: "subject of [\(orderer.name)]")
         }
         if subject.isEmpty { subject = Self.subjectLine(try templates.renderLine("orderer-subject", context)) }
         let addressee = [orderer.title ?? orderer.name, orderer.department].compactMap { $0 }.joined(separator: " ")
@@ -86,9 +78,13 @@ struct MessageComposer {
     }
 
     /// 「保証契約の解約のお知らせ」: to the contractor, or to an orderer that takes mail (the contractor in Cc).
-    func cancellationMessage(_ facts: DocumentFacts, orderer: Orderer?, epochSeconds: Int) throws(TemplateLibrary.Failure) -> MailMessage {
+    func cancellationMessage(
+        _ facts: DocumentFacts, orderer: Orderer?, epochSeconds: Int, attachments: [MailMessage.Attachment] = []
+    ) throws(TemplateLibrary.Failure) -> MailMessage {
         let c = facts.certificate
         var context = facts.context
+        context["carries_earlier_papers"] = !attachments.isEmpty
+        context["attachments"] = attachments.map(\.filename)
         let contractor = Mailbox(displayName: "\(c.principal.name) \(c.principal.representative)", address: facts.contractorEmail)
         context["to_orderer"] = orderer != nil
         if let department = orderer?.department { context["orderer_department"] = department }
@@ -97,11 +93,12 @@ struct MessageComposer {
             from: mail.from,
             to: orderer.map { o in o.emails.map { Mailbox(displayName: addressee, address: $0) } } ?? [contractor],
             cc: orderer == nil ? [] : [contractor],
-            subject: Self.subjectLine(try templates.renderLine("cancellation-subject", context)),
+            subject: try cancellationSubject(context, certificate: c, orderer: orderer),
             epochSeconds: epochSeconds,
             replyTo: replyTo(facts),
             messageID: messageID(c, orderer == nil ? .contractor : .orderer),
-            textBody: try templates.render("cancellation-body", context))
+            textBody: try templates.render("cancellation-body", context),
+            attachments: attachments)
     }
 
     /// 「電子証書（変更第1号）が認証キーで開かれました」: one short mail to the contractor (`[notify]

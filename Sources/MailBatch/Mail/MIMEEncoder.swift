@@ -42,7 +42,7 @@ enum MIMEEncoder {
                 if isPlainASCII(display) {
                     line += quotedPhrase(display) + " <\(mailbox.address)>"
                 } else {
-                    let words = encodedWords(display, firstBudget: maxLine - lead.utf8.count)
+                    let words = encodedWords(display, firstBudget: maxLine - lead.utf8.count, breakingAtSpaces: true)
                     line += words.joined(separator: crlf + " ") + crlf + " <\(mailbox.address)>"
                 }
             } else {
@@ -74,7 +74,9 @@ enum MIMEEncoder {
 
     /// Splits text into `=?UTF-8?B?…?=` words, each holding whole characters and fitting its line:
     /// the first within `firstBudget` columns, the rest within 75.
-    static func encodedWords(_ text: String, firstBudget: Int) -> [String] {
+    /// With `breakingAtSpaces` (a name), a word ends at a space where the line allows, so no reader
+    /// that shows the words apart splits 「山田」 or 「代表取締役」.
+    static func encodedWords(_ text: String, firstBudget: Int, breakingAtSpaces: Bool = false) -> [String] {
         var words: [String] = []
         var pending: [UInt8] = []
         var budget = max(firstBudget, 16)
@@ -91,14 +93,31 @@ enum MIMEEncoder {
             pending += bytes
         }
 
-        for character in text {
-            let bytes = Array(String(character).utf8)
-            if encodedLength(bytes.count) <= maxEncodedWord {
-                add(bytes)
-            } else {
-                // A grapheme too long for one word (a long emoji sequence): split between its scalars.
-                for scalar in character.unicodeScalars { add(Array(String(scalar).utf8)) }
+        func addCharacters(_ part: Substring) {
+            for character in part {
+                let bytes = Array(String(character).utf8)
+                if encodedLength(bytes.count) <= maxEncodedWord {
+                    add(bytes)
+                } else {
+                    // A grapheme too long for one word (a long emoji sequence): split between its scalars.
+                    for scalar in character.unicodeScalars { add(Array(String(scalar).utf8)) }
+                }
             }
+        }
+
+        if breakingAtSpaces {
+            // Each run up to and with its space goes whole into a word when one can hold it.
+            var rest = Substring(text)
+            while !rest.isEmpty {
+                let end = rest.firstIndex(of: " ").map { rest.index(after: $0) } ?? rest.endIndex
+                let run = rest[..<end]
+                let bytes = Array(run.utf8)
+                if encodedLength(pending.count + bytes.count) > budget, encodedLength(bytes.count) <= maxEncodedWord { flush() }
+                addCharacters(run)
+                rest = rest[end...]
+            }
+        } else {
+            addCharacters(Substring(text))
         }
         flush()
         if words.isEmpty { words.append("=?UTF-8?B??=") }

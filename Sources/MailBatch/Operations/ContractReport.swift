@@ -35,7 +35,9 @@ struct ContractReport {
         out += "\nmessages:\n"
         var envelopes: [(String, Envelope)] = []
         for file in try PosixFS.list(folder.sent) where file.hasSuffix(".json") {
-            if let e = try? Envelope.decode(PosixFS.read("\(folder.sent)/\(file)")) { envelopes.append(("sent", e)) }
+            if let e = try? Envelope.decode(PosixFS.read("\(folder.sent)/\(file)")) {
+                envelopes.append((e.attempts.last?.outcome == .withdrawn ? "withdrawn" : "sent", e))
+            }
         }
         for (state, dir) in [("queued", spool.outbox), ("failed", spool.failed)] {
             for file in try spool.queueEntries(in: dir, of: number) {

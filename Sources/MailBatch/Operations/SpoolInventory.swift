@@ -24,6 +24,8 @@ struct SpoolInventory: Codable, Sendable {
     var queued = 0
     var deferred = 0
     var sent = 0
+    /// Messages withdrawn unsent because a newer version superseded them (in `contracts/<no>/sent/`).
+    var withdrawn: Int?
     var failed = 0
     /// Messages a delivery report said failed after the server accepted them (in `failed/`).
     var bounced = 0
@@ -66,6 +68,7 @@ struct SpoolInventory: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case incoming, processing, rejected, paper, duplicates, issued, queued, deferred, sent, failed, bounced, held, amendments, cancelled, waiting
+        case withdrawn
         case recipientProblems = "recipient_problems"
         case bounceReasons = "bounce_reasons"
         case returnedWaiting = "returned_waiting"
@@ -101,7 +104,10 @@ struct SpoolInventory: Codable, Sendable {
         inventory.issued = contracts.count
         for number in contracts {
             let folder = ContractFolder(path: spool.contractFolder(number))
-            inventory.sent += (try? PosixFS.list(folder.sent))?.count ?? 0
+            let sent = (try? PosixFS.list(folder.sent)) ?? []
+            let withdrawn = sent.filter(Envelope.isWithdrawnName).count
+            inventory.sent += sent.count - withdrawn
+            inventory.withdrawn = (inventory.withdrawn ?? 0) + withdrawn
             // Only a contract with earlier versions can have a change or a cancellation.
             if PosixFS.isDirectory(folder.versions), let (c, _, _) = folder.readCertificate() {
                 inventory.amendments += (c.versions ?? []).filter { $0.amendment != nil }.count + (c.amendment != nil && c.cancelledAt == nil ? 1 : 0)
@@ -173,6 +179,9 @@ struct SpoolInventory: Codable, Sendable {
         out += row("queued", queued)
         out += row("deferred", deferred, nextAttemptAt.map { "next attempt \($0)" } ?? "")
         out += row("sent", sent)
+        if let withdrawn, withdrawn > 0 {
+            out += row("withdrawn", withdrawn, "(superseded before they were sent; the newer version's mail went instead, see `mailbatch show <number>`)")
+        }
         out += row("failed", failed, failed > 0 ? "(see `mailbatch show <number>`; `mailbatch retry` re-queues)" : "")
         let reasons = bounceReasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         out += row(

@@ -7,6 +7,8 @@ struct Envelope: Sendable, Codable, Equatable {
     struct Attempt: Sendable, Codable, Equatable {
         enum Outcome: String, Sendable, Codable {
             case sent, deferred, failed
+            /// Not sent: its version was superseded or its certificate revoked first (`SendPermission`).
+            case withdrawn
         }
 
         let at: String

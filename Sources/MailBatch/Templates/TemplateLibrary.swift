@@ -37,7 +37,9 @@ struct TemplateLibrary: Sendable {
                 }
                 let name = String(file.dropLast(".mustache".count))
                 do {
-                    try library.register("{{% CONTENT_TYPE: TEXT}}" + text, named: name)
+                    // The pragma on a line of its own: a template whose first line is a section tag
+                    // (`{{#to_orderer}}`) then starts like any other line, with no empty line left behind.
+                    try library.register("{{% CONTENT_TYPE: TEXT}}\n" + text, named: name)
                 } catch {
                     throw Failure(description: "the template \(path) does not parse: \(error)")
                 }

@@ -71,15 +71,19 @@ extension Viewer {
         context["certificate_title"] = "\(c.guaranteeTypeName)証書"
         context["state"] = CertificateRows.stateName(c)
         context["state_class"] = c.state.rawValue
-        if let current = shown.current {
-            context["state"] = "変更前の内容（最新ではありません）"
-            context["state_class"] = "superseded"
-            context["superseded"] = CertificateRows.supersededNotice(current)
-        }
-        if let a = c.amendment { context["amendment_label"] = "（変更第\(a.number)号）" }
-        if c.state == .cancelled, let on = c.cancelledOn {
+        if let a = CertificateRows.amendmentInForce(c) { context["amendment_label"] = "（変更第\(a.number)号）" }
+        // Under every key of a cancelled contract: 解約 first, with its day and reason.
+        let cancelled = shown.current.flatMap { $0.state == .cancelled ? $0 : nil } ?? c
+        if cancelled.state == .cancelled, let on = cancelled.cancelledOn {
             context["cancelled"] = JapaneseFormat.wareki(on)
-            if let reason = c.cancellationReason { context["cancellation_reason"] = reason }
+            if let reason = cancelled.cancellationReason { context["cancellation_reason"] = reason }
+        }
+        if let current = shown.current {
+            context["state"] = CertificateRows.supersededStateName(current)
+            context["state_class"] = current.state == .cancelled ? "cancelled" : "superseded"
+            context["superseded"] =
+                current.state == .cancelled
+                ? CertificateRows.openedVersionNotice(c, current: current) : CertificateRows.supersededNotice(current)
         }
         let amendments = CertificateRows.amendments(c)
         if amendments.count > 1 {
@@ -87,7 +91,9 @@ extension Viewer {
             context["amendments"] = amendments.map { entry in
                 [
                     "label": entry.label, "what": entry.what, "reason": entry.reason ?? "",
-                    "changes": entry.changes.map { ["item": $0.item, "before": $0.before, "after": $0.after] },
+                    "changes": entry.changes.map {
+                        ["item": $0.item, "before_parts": Self.unbreakableParts($0.before), "after_parts": Self.unbreakableParts($0.after)]
+                    },
                 ] as [String: Any]
             }
         }
@@ -103,11 +109,12 @@ extension Viewer {
     /// The 保証証書 print-out as issued.
     func certificatePDF(_ request: Request) -> Response {
         let (c, folder): (Certificate, ContractFolder)
+        let current: Certificate?
         switch load(request) {
-        case .success(let loaded): (c, folder) = (loaded.certificate, loaded.folder)
+        case .success(let loaded): (c, folder, current) = (loaded.certificate, loaded.folder, loaded.current)
         case .failure(let ended): return ended.response
         }
-        guard c.state != .cancelled else {
+        guard c.state != .cancelled, current?.state != .cancelled else {
             return message(
                 .gone, heading: "この保証契約は解約されています",
                 error: "解約された保証契約の保証証書（PDF）はお渡ししていません。",
@@ -145,4 +152,12 @@ extension Viewer {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+}
+
+extension Viewer {
+    /// A 変更履歴 value cut where a line may break (at its spaces: around 「から」 and 「まで」), each
+    /// part kept whole by the page (`.nobr`): an amount or a date never breaks mid-token.
+    static func unbreakableParts(_ value: String) -> [String] {
+        value.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+    }
 }
