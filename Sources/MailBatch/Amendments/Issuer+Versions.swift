@@ -35,7 +35,7 @@ extension Issuer {
                 record, orderer: orderer, title: current.certificate.obligee.title, key: AuthenticationKey.generate(), epochSeconds: epoch,
                 change: .init(previous: current.certificate, previousFingerprint: current.fingerprint, changes: changes, mailOnly: mailOnly))
         } catch {
-            throw .template(error.description)
+            throw error.temporary ? .timestampUnavailable(error.description) : .template(error.description)
         }
         let number = record.contractNumber
         let files = bundle.files(contractNumber: number, record: normalized, source: source, mailFrom: builder.configuration.mail.from.address, epoch: epoch)
