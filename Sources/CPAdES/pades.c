@@ -115,7 +115,11 @@ void mb_pades_signer_free(mb_pades_signer *s) {
 }
 
 int mb_pades_signer_describe(const mb_pades_signer *s, char *subject, size_t subjectlen, int64_t *not_after) {
-    X509_NAME_oneline(X509_get_subject_name(s->certificate), subject, (int)subjectlen);
+    BIO *text = BIO_new(BIO_s_mem());
+    X509_NAME_print_ex(text, X509_get_subject_name(s->certificate), 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);  // UTF-8 as is
+    int n = BIO_read(text, subject, (int)subjectlen - 1);
+    subject[n > 0 ? n : 0] = 0;
+    BIO_free(text);
     struct tm tm;
     if (!ASN1_TIME_to_tm(X509_get0_notAfter(s->certificate), &tm)) return 0;
     *not_after = (int64_t)timegm(&tm);

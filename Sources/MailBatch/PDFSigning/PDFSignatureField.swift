@@ -4,8 +4,9 @@ import CQPDF
 /// placeholder of zeros and whose /ByteRange is filled in once the file is written: the byte ranges
 /// then cover the whole file but the placeholder, as ISO 32000-1 12.8.1 asks.
 enum PDFSignatureField {
-    /// Room for the DER signature: the chain and a time-stamp token with its own chain fit with room to spare.
-    static let reservedBytes = 24_576
+    /// Room for the DER signature: an ECDSA one with its chain and a timestamp is about 3 KB; RSA-4096
+    /// chains of three and a TSA's own chain still fit.
+    static let reservedBytes = 12_288
     private static let rangePlaceholder = "[0 9999999999 9999999999 9999999999]"
 
     struct Prepared {
