@@ -188,3 +188,50 @@ def test_without_pdf_signing_nothing_changes(workspace):
     names = [part.get_filename() for part in message.iter_attachments()]
     assert "保証料領収書_R07-4621-000123.pdf" in names
     assert "電子署名" not in message.get_body(("plain",)).get_content()
+
+
+def test_every_version_is_signed_and_the_viewer_hands_out_the_signed_print_out_of_the_version_the_key_opens(workspace, ca, tsa):
+    from test_amendments import FIRST, amendment
+    from viewer_client import Client, Server
+
+    folder, _ = ca
+    number = "R07-4621-000123"
+    workspace.write_config(extra=signing_config(folder, tsa.url))
+    workspace.drop("original.json", sample_record(number))
+    assert workspace.run("run").returncode == 0
+    old_key = open(os.path.join(workspace.contract(number), "key")).read().strip()
+    workspace.drop("amend1.json", amendment(**FIRST))
+    result = workspace.run("run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    new_key = open(os.path.join(workspace.contract(number), "key")).read().strip()
+    current = os.path.join(documents(workspace), "certificate.pdf")
+    first = os.path.join(workspace.contract(number), "versions", "1", "documents", "certificate.pdf")
+    for path in (current, first, os.path.join(documents(workspace), "receipt.pdf")):
+        report = pdfsig(path)
+        assert "Signature is Valid." in report and "Total document signed" in report, path + report
+    assert open(current, "rb").read() != open(first, "rb").read()
+
+    server = Server(workspace)
+    try:
+        for key, expected in ((new_key, current), (old_key, first)):
+            client = Client(server.url)
+            status, _, _ = client.lookup(number, key)
+            assert status in (200, 303), status
+            status, headers, body = client.request("GET", "/certificate/certificate.pdf")
+            assert status == 200 and headers["Content-Type"] == "application/pdf"
+            assert body == open(expected, "rb").read()
+    finally:
+        assert server.stop() == 0
+
+
+def test_a_signing_key_others_can_read_stops_the_run_before_anything_is_issued(workspace, ca, tmp_path):
+    import shutil
+    folder, _ = ca
+    key = str(tmp_path / "readable.key")
+    shutil.copy(os.path.join(folder, "signer.key"), key)
+    os.chmod(key, 0o644)
+    workspace.write_config(extra=signing_config(folder, None).replace(f"{folder}/signer.key", key))
+    workspace.drop("R07-4621-000123.json", sample_record())
+    result = workspace.run("run")
+    assert result.returncode != 0 and "chmod 600" in result.stdout + result.stderr
+    assert workspace.listdir("contracts") == []

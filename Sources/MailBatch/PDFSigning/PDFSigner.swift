@@ -1,4 +1,5 @@
 import CPAdES
+import Glibc
 
 /// The surety's signing certificate and key, loaded once per run (OpenSSL through `CPAdES`). One owner
 /// of the C handle; after loading it is only read, so workers sign with it at the same time.
@@ -12,6 +13,11 @@ final class PDFSigner: @unchecked Sendable {
 
     init(_ settings: PDFSigningSettings) throws(Failure) {
         self.settings = settings
+        var info = stat()
+        if lstat(settings.privateKeyFile, &info) == 0, info.st_mode & 0o077 != 0 {
+            throw Failure(
+                description: "[pdf_signing] private_key_file \(settings.privateKeyFile) can be read by other users; chmod 600 \(settings.privateKeyFile)")
+        }
         var reason = [CChar](repeating: 0, count: 512)
         guard let loaded = mb_pades_signer_load(settings.certificateFile, settings.privateKeyFile, settings.chainFile, &reason, reason.count)
         else {
