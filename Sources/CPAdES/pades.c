@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include "pades.h"
 
 #include <curl/curl.h>
@@ -397,3 +398,8 @@ size_t mb_tsa_post_all(const char *url, long timeout_seconds, const uint8_t *con
 }
 
 void mb_pades_free(void *pointer) { OPENSSL_free(pointer); }
+
+long mb_pades_find(const uint8_t *haystack, size_t haystack_len, const uint8_t *needle, size_t needle_len) {
+    const uint8_t *at = memmem(haystack, haystack_len, needle, needle_len);
+    return at == NULL ? -1 : (long)(at - haystack);
+}

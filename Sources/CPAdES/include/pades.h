@@ -47,4 +47,7 @@ size_t mb_tsa_post_all(const char *url, long timeout_seconds, const uint8_t *con
 
 void mb_pades_free(void *pointer);
 
+// The offset of the first `needle` in `haystack`, or -1 (memmem: the placeholders in a written PDF).
+long mb_pades_find(const uint8_t *haystack, size_t haystack_len, const uint8_t *needle, size_t needle_len);
+
 #endif

@@ -1,3 +1,4 @@
+import CPAdES
 import CQPDF
 
 /// Adds an invisible signature field to a finished PDF (through libqpdf) whose /Contents is a
@@ -102,14 +103,10 @@ enum PDFSignatureField {
     }
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard let first = needle.first, haystack.count >= needle.count else { return nil }
-        var i = 0
-        let last = haystack.count - needle.count
-        while i <= last {
-            if haystack[i] == first, haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
+        let at = haystack.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in mb_pades_find(h.baseAddress, h.count, n.baseAddress, n.count) }
         }
-        return nil
+        return at < 0 ? nil : at
     }
 
     private static func failure(_ q: qpdf_data?, _ doing: String) -> Failure {
