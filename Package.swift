@@ -46,6 +46,11 @@ let package = Package(
             providers: [.apt(["libqpdf-dev"])]
         ),
         .systemLibrary(name: "CLinux"),
+        // PAdES signatures and RFC 3161 time-stamp requests: OpenSSL 3's CMS and TS, libcurl (Debian libssl-dev).
+        .target(
+            name: "CPAdES",
+            linkerSettings: [.linkedLibrary("crypto"), .linkedLibrary("curl")]
+        ),
         .target(
             name: "Templates",
             resources: [.copy("mustache")]
@@ -61,6 +66,7 @@ let package = Package(
                 "CLinux",
                 "CPangoCairo",
                 "CQPDF",
+                "CPAdES",
                 "Templates",
                 "OrdererData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

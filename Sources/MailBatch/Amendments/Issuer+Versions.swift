@@ -37,7 +37,7 @@ extension Issuer {
                     previous: current.certificate, previousFingerprint: current.fingerprint, changes: changes, mailOnly: mailOnly,
                     earlierPapers: EarlierPapers.unsent(in: current.folder, current: current.certificate)))
         } catch {
-            throw .template(error.description)
+            throw error.temporary ? .timestampUnavailable(error.description) : .template(error.description)
         }
         let number = record.contractNumber
         let files = bundle.files(contractNumber: number, record: normalized, source: source, mailFrom: builder.configuration.mail.from.address, epoch: epoch)

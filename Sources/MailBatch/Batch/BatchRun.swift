@@ -196,7 +196,8 @@ struct BatchRun: Sendable {
         } catch {
             throw ConfigurationError(error.description)
         }
-        let builder = IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner(), stages: stages)
+        var builder = IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner(), stages: stages)
+        builder.pdfSigning = try configuration.loadPDFSigning()
         let issuer = Issuer(spool: spool, builder: builder, now: now)
         return RecordProcessor(spool: spool, issuer: issuer, directory: directory, logger: logger, now: now)
     }
@@ -297,6 +298,9 @@ struct BatchRun: Sendable {
             }
         case .completed(let number):
             logger.info("issued", metadata: ["file": "\(name)", "contract": "\(number)"])
+        case .postponed(let reason):
+            let warning = "\(reason); the contracts it holds stay in processing/ and the next run issues them (check [pdf_signing] tsa_url)"
+            if !report.warnings.contains(warning) { report.warnings.append(warning) }
         default: break
         }
     }

@@ -15,4 +15,7 @@ enum RecordOutcome: Sendable, Equatable {
     case cancelled(contractNumber: String)
     /// A change or cancellation whose predecessor is not issued yet: set aside in `waiting/`.
     case waiting(reason: String)
+    /// Its signatures could not be timestamped (the TSA did not answer): nothing was issued, the file
+    /// stays in `processing/`, and the next run issues it.
+    case postponed(reason: String)
 }

@@ -33,6 +33,7 @@ extension RecordProcessor {
                 switch error {
                 case .fileSystem(let fs): throw fs
                 case .template(let message): return try hold(name, because: message)
+                case .timestampUnavailable(let message): return postpone(name, because: message)
                 case .alreadyIssued: return try hold(name, because: "contract \(number) changed while this change was issued; move the file back to incoming/")
                 }
             }
@@ -80,6 +81,7 @@ extension RecordProcessor {
             switch error {
             case .fileSystem(let fs): throw fs
             case .template(let message): return try hold(name, because: message)
+            case .timestampUnavailable(let message): return postpone(name, because: message)
             case .alreadyIssued: return try hold(name, because: "contract \(number) changed while it was cancelled; move the file back to incoming/")
             }
         }

@@ -67,6 +67,7 @@ struct RecordProcessor: Sendable {
             switch error {
             case .fileSystem(let fs): throw fs
             case .template(let message): return try hold(name, because: message)
+            case .timestampUnavailable(let message): return postpone(name, because: message)
             case .alreadyIssued:
                 // Another file with this number was committed by a parallel worker a moment ago.
                 return try handleExisting(name, record, normalized, folder, completeIfUnqueued: false)

@@ -10,6 +10,8 @@ struct RunReport: Sendable {
     var amended = 0
     var cancelled = 0
     var waiting = 0
+    /// Records left in `processing/` because the time-stamp authority did not answer.
+    var postponed = 0
     /// Waiting changes taken up this run, and those given up after `[amendments] wait_days`.
     var waitingTakenUp = 0
     var delivery = DeliveryTally()
@@ -34,13 +36,14 @@ struct RunReport: Sendable {
         case .amended: amended += 1
         case .cancelled: cancelled += 1
         case .waiting: break  // counted from waiting/ at the end of the run
+        case .postponed: postponed += 1
         }
     }
 
     var exitCode: Int32 {
         if stopIsConfiguration { return ExitCodes.usage }
         if rejected > 0 || held > 0 || delivery.failed > 0 || delivery.held > 0 || bounces.bounced > 0 { return ExitCodes.attention }
-        if stoppedBy != nil || delivery.deferred > 0 || delivery.serverUnreachable || notifyFailure != nil { return ExitCodes.temporary }
+        if stoppedBy != nil || postponed > 0 || delivery.deferred > 0 || delivery.serverUnreachable || notifyFailure != nil { return ExitCodes.temporary }
         return ExitCodes.success
     }
 
@@ -52,7 +55,7 @@ struct RunReport: Sendable {
             return "  \(padded)\(String(count).leftPadded(to: 5, with: " "))  \(place)\n"
         }
         var text =
-            "mailbatch run: \(issued + completed + paper + rejected + duplicates + held + amended + cancelled + waiting) record(s), \(delivery.sent + delivery.deferred + delivery.failed) delivery attempt(s)\n"
+            "mailbatch run: \(issued + completed + paper + rejected + duplicates + held + amended + cancelled + waiting + postponed) record(s), \(delivery.sent + delivery.deferred + delivery.failed) delivery attempt(s)\n"
         text += row("issued", issued + completed, spool.contracts + "/")
         if amended > 0 { text += row("changed (変更)", amended, spool.contracts + "/<no>/versions/") }
         if cancelled > 0 { text += row("cancelled (解約)", cancelled, spool.contracts + "/") }
@@ -60,6 +63,7 @@ struct RunReport: Sendable {
         text += row("paper (not electronic)", paper, spool.paper + "/")
         text += row("rejected", rejected, spool.rejected + "/")
         if held > 0 { text += row("held (not issued)", held, spool.held + "/") }
+        if postponed > 0 { text += row("held for timestamp", postponed, spool.processing + "/ (the next run issues them)") }
         text += row("duplicate", duplicates, spool.duplicates + "/")
         text += row("mail sent", delivery.sent, spool.contracts + "/<no>/sent/")
         text += row("mail deferred", delivery.deferred, spool.outbox + "/")

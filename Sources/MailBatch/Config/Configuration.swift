@@ -26,6 +26,8 @@ struct Configuration: Sendable {
     var metricsTextfile: String?
     /// `[amendments] wait_days`: how long a change or cancellation waits for its predecessor.
     var amendmentWaitDays = 14
+    /// `[pdf_signing]`: PAdES signatures on the print-out, the statement and the receipt; nil: unsigned.
+    var pdfSigning: PDFSigningSettings?
 }
 
 extension Configuration {

@@ -73,6 +73,7 @@ enum ConfigurationLoader {
             amendmentWaitDays = try section.int("wait_days", in: 1...365) ?? amendmentWaitDays
             try section.rejectUnknownKeys()
         }
+        let pdfSigning = try pdfSigningSettings(top, baseDirectory: baseDirectory, file: file)
         try top.rejectUnknownKeys()
 
         var configuration = Configuration(
@@ -80,6 +81,7 @@ enum ConfigurationLoader {
             delivery: delivery, templatesDirectory: templates, orderersFile: orderersFile, workers: workers, signingKeyFile: signingKeyFile,
             branches: branches, viewer: viewer, bounces: bounces, notify: notify, metricsTextfile: metricsTextfile)
         configuration.amendmentWaitDays = amendmentWaitDays
+        configuration.pdfSigning = pdfSigning
         return configuration
     }
 

@@ -21,6 +21,9 @@ struct DocumentFacts: Sendable {
     let viewerURL: String?
     /// Whom the orderer's clerk can call at the contractor (not part of the certificate).
     let contractorContact: (person: String?, phone: String?)
+    /// The receipt attached to the mail carries the surety's PDF signature (and a timestamp).
+    var receiptSigned = false
+    var receiptTimestamped = false
 
     init(certificate: Certificate, record: ContractRecord, issuedOn: CivilDate, key: String, office: BranchOffice, viewerURL: String?) {
         self.certificate = certificate
@@ -41,6 +44,8 @@ struct DocumentFacts: Sendable {
         if let address = office.address { out["office_address"] = address }
         if let email = office.email { out["office_email"] = email }
         if let viewerURL { out["viewer_url"] = viewerURL }
+        if receiptSigned { out["receipt_signed"] = true }
+        if receiptTimestamped { out["receipt_timestamped"] = true }
         if let ref = certificate.project.ordererRef {
             out["orderer_ref"] = ref
             out["orderer_ref_label"] = certificate.ordererRefLabel

@@ -14,11 +14,15 @@ struct DocumentRenderer {
         var all = characters
         all.formUnion(templates.text.unicodeScalars)
         all.formUnion(DocumentLayout.ownText.unicodeScalars)
+        all.formUnion(DocumentSigning.ownText.unicodeScalars)
         FontSubsets.shared.prepare(all)
     }
 
-    /// The documents of `kinds`, in that order, each as its own PDF.
-    func render(_ kinds: [DocumentKind], facts: DocumentFacts, extra: [String: Any] = [:]) throws(Failure) -> [(kind: DocumentKind, bytes: [UInt8])] {
+    /// The documents of `kinds`, in that order, each as its own PDF. `signatureNotice` goes on the
+    /// first page of each document that will be signed, above the margin, so nothing else moves.
+    func render(
+        _ kinds: [DocumentKind], facts: DocumentFacts, extra: [String: Any] = [:], signatureNotice: String? = nil
+    ) throws(Failure) -> [(kind: DocumentKind, bytes: [UInt8])] {
         var context = facts.documentContext
         for (key, value) in extra { context[key] = value }
         var scripts: [String] = []
@@ -30,10 +34,11 @@ struct DocumentRenderer {
         var pdf: [UInt8]
         while true {
             // Every character the documents will draw, so that the canvas picks its fonts once.
-            canvas = PDFCanvas(text: scripts.joined() + DocumentLayout.ownText)
+            canvas = PDFCanvas(text: scripts.joined() + DocumentLayout.ownText + (signatureNotice ?? ""))
             var allowed: [Int] = []
             for (index, (kind, script)) in zip(kinds, scripts).enumerated() {
                 if index > 0 { canvas.nextDocument() }
+                if let signatureNotice, DocumentSigning.signedKinds.contains(kind) { DocumentLayout.signatureNotice(signatureNotice, on: canvas) }
                 allowed.append(try draw(kind, script: script, on: canvas, fit: fits[index]))
             }
             pdf = canvas.finish()

@@ -22,12 +22,16 @@ struct IssueBuilder: Sendable {
     let templates: TemplateLibrary
     var signer: CertificateSigner?
     var stages = StageTimer()
+    /// `[pdf_signing]`: signs the print-out, the statement and the receipt; nil leaves them unsigned.
+    var pdfSigning: DocumentSigning?
 
     /// A key that can never be a real one (it holds an L, outside the key alphabet), for previews.
     static let sampleKey = AuthenticationKey(symbols: "SAMPLESAMPLESAMPLESA")
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
+        /// The time-stamp authority did not answer: try again later, nothing is wrong with the record.
+        var temporary = false
     }
 
     /// A change (変更) of an issued version: what it changes and the version it follows.
@@ -91,13 +95,33 @@ struct IssueBuilder: Sendable {
         var documents: [(kind: DocumentKind, bytes: [UInt8])] = []
         do {
             try stages.measure("render") { () throws(DocumentRenderer.Failure) in
-                documents = try renderer.render(kinds, facts: facts, extra: plan.documentFlags.merging(["sample": sample]) { _, new in new })
+                documents = try renderer.render(
+                    kinds, facts: facts, extra: plan.documentFlags.merging(["sample": sample]) { _, new in new },
+                    signatureNotice: pdfSigning?.notice(configuration.mail.suretyName))
             }
         } catch {
             throw Failure(description: error.description)
         }
+        if let pdfSigning {
+            do {
+                try stages.measure("pdf-sign") { () throws(DocumentSigning.Failure) in
+                    documents = try pdfSigning.sign(documents, epochSeconds: epochSeconds)
+                }
+            } catch {
+                if case .timestampUnavailable = error {
+                    throw Failure(description: "contract \(record.contractNumber): \(error.description)", temporary: true)
+                }
+                throw Failure(description: "contract \(record.contractNumber): \(error.description)")
+            }
+            facts.receiptSigned = documents.contains { $0.kind == .receipt }
+            facts.receiptTimestamped = facts.receiptSigned && pdfSigning.authority != nil
+        }
         let attachments = documents.map {
-            MailMessage.Attachment(filename: $0.kind.attachmentName(for: certificate), contentType: "application/pdf", bytes: $0.bytes)
+            MailMessage.Attachment(
+                filename: pdfSigning == nil
+                    ? $0.kind.attachmentName(for: certificate)
+                    : BookkeepingNames.name($0.kind, facts: facts, surety: configuration.mail.suretyName) ?? $0.kind.attachmentName(for: certificate),
+                contentType: "application/pdf", bytes: $0.bytes)
         }
         let composer = MessageComposer(mail: configuration.mail, templates: templates)
         var messages: [IssueBundle.Message] = []

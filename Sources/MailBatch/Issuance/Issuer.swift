@@ -8,12 +8,14 @@ struct Issuer: Sendable {
     enum Failure: Error, CustomStringConvertible {
         case fileSystem(FileSystemError)
         case template(String)
+        /// The time-stamp authority did not answer: the record waits in processing/ for the next run.
+        case timestampUnavailable(String)
         case alreadyIssued(String)
 
         var description: String {
             switch self {
             case .fileSystem(let error): error.description
-            case .template(let message): message
+            case .template(let message), .timestampUnavailable(let message): message
             case .alreadyIssued(let number): "contract \(number) was issued meanwhile"
             }
         }
@@ -26,7 +28,7 @@ struct Issuer: Sendable {
         do {
             bundle = try builder.build(record, orderer: orderer, title: title, key: AuthenticationKey.generate(), epochSeconds: epoch)
         } catch {
-            throw .template(error.description)
+            throw error.temporary ? .timestampUnavailable(error.description) : .template(error.description)
         }
         let number = record.contractNumber
         let files = bundle.files(

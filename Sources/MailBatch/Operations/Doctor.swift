@@ -18,6 +18,7 @@ struct Doctor {
         checks.append(templatesAndDocuments())
         checks += fonts()
         checks.append(orderers())
+        checks += pdfSigning()
         checks.append(smtp())
         return checks
     }

@@ -28,7 +28,8 @@ struct KeyReissue {
         let directory = try OrdererDirectory.load(configuration)
         let (orderer, title) = IssuancePolicy.decideForIssued(record, issued: certificate, in: directory)
         let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
-        let builder = IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner())
+        var builder = IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner())
+        builder.pdfSigning = try configuration.loadPDFSigning()
         let epoch = now()
         let bundle = try builder.build(record, orderer: orderer, title: title, key: AuthenticationKey.generate(), epochSeconds: epoch, previous: certificate)
 
