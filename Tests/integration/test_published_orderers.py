@@ -85,7 +85,7 @@ def test_etajima_by_fax_names_the_number(workspace):
     assert ws.run("run", env=ENV).returncode == 0
     assert "FAX（0823-40-0000）での提出もできます" in contractor_body(ws, "R08-6004-000001")
     show = ws.run("orderers", "show", "江田島市").stdout
-    assert "fax: 0823-40-0000" in show and "source: the description in the issue" in show
+    assert "fax: 0823-40-0000" in show and "source: reported to the surety" in show
 
 
 def test_itoigawa_applies_only_to_the_surety_it_names(workspace):
