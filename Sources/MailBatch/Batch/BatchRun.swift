@@ -152,7 +152,7 @@ struct BatchRun: Sendable {
         let leftovers = try PosixFS.list(spool.processing).filter { !$0.hasPrefix(".") }
         let intake = Intake(spool: spool, logger: logger, now: now)
         let candidates = try intake.candidates()
-        try recover(spool)
+        let finished = try recover(spool)
         // The operator's files are checked on every run, idle or not, so a broken override shows at once.
         let directory = try OrdererDirectory.load(overrides: configuration.orderersFile)
         let waiting = WaitingRecords(spool: spool, waitDays: configuration.amendmentWaitDays, now: now)
@@ -160,6 +160,7 @@ struct BatchRun: Sendable {
         guard !leftovers.isEmpty || !candidates.isEmpty || !waiting.files().isEmpty else { return }
         var processor = try makeProcessor(spool, directory)
         processor.versionGate = gate
+        processor.finished = finished.committed
         _ = ProcessUser.name  // getpwuid is not thread-safe: look the user up before the workers start
         try willIssue()
         if !leftovers.isEmpty || !candidates.isEmpty {
@@ -183,9 +184,10 @@ struct BatchRun: Sendable {
     }
 
     /// What a crashed run or command left: a key reissue swapped in but not queued, half-built folders.
-    private func recover(_ spool: Spool) throws {
-        try ContractStore(spool: spool).finishPending(now: now())
+    private func recover(_ spool: Spool) throws -> ContractStore.Finished {
+        let finished = try ContractStore(spool: spool).finishPending(now: now())
         for temp in try PosixFS.list(spool.temp) { try PosixFS.removeTree("\(spool.temp)/\(temp)") }
+        return finished
     }
 
     private func makeProcessor(_ spool: Spool, _ directory: OrdererDirectory) throws -> RecordProcessor {

@@ -11,6 +11,9 @@ struct RecordProcessor: Sendable {
     /// Changes and cancellations of one run are decided and committed one at a time (they are few),
     /// so two workers never build the next version of the same contract from the same state.
     var versionGate = VersionGate()
+    /// Contracts whose commit a kill cut short and `ContractStore.finishPending` finished at the start
+    /// of this run: the record left in `processing/` for one of them is completed, not a duplicate.
+    var finished: Set<String> = []
 
     /// Throws `FileSystemError` (the spool cannot be written) or `ConfigurationError` (a template is broken):
     /// both stop the run, and the file stays in `processing/` for the next one.
@@ -93,16 +96,15 @@ struct RecordProcessor: Sendable {
                     "contract \(record.contractNumber) was already issued with different content (see contracts/\(record.contractNumber)/record.json); a contract number is issued once and never re-keyed. Correct the number, or ask an operator to handle the change"
                 ))
         }
-        if !completeIfUnqueued || PosixFS.exists(folder.queuedMarker) {
-            return try markDuplicate(name, record.contractNumber)
+        let number = record.contractNumber
+        guard completeIfUnqueued, finished.contains(number) || !PosixFS.exists(folder.queuedMarker) else {
+            return try markDuplicate(name, number)
         }
-        try enqueue(folder)
+        // Cut between the commit and the queueing: the store finished it at the start of the run, or
+        // (a folder a release without the journal committed) finishes it now.
+        if !PosixFS.exists(folder.queuedMarker) { _ = try ContractStore(spool: spool).finishQueueing(number, now: now()) }
         try PosixFS.remove("\(spool.processing)/\(name)")
-        return .completed(contractNumber: record.contractNumber)
-    }
-
-    func enqueue(_ folder: ContractFolder) throws(FileSystemError) {
-        try spool.enqueue(folder, now: now())
+        return .completed(contractNumber: number)
     }
 
     /// Issuing this record failed (its documents, its mails, its signature): it is set aside in `held/`

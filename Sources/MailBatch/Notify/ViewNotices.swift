@@ -25,17 +25,15 @@ struct ViewNotices {
             let mail = try MessageComposer(mail: configuration.mail, templates: templates).viewNoticeMessage(
                 facts, viewedAt: view.at, epochSeconds: epoch)
             let key = MessageKey(contract: number, version: certificate.currentVersion, role: .viewNotice)
-            let file = "\(MessageRole.viewNotice)-\(Spool.viewVersion(certificate.keyDigest)).eml"
-            try spool.write(mail.rendered(), to: "\(folder.messages)/\(file)")
+            let file = key.viewNoticeName(viewVersion: Spool.viewVersion(certificate.keyDigest))
             let envelope = Envelope(
                 messageID: mail.messageID, contractNumber: number, role: .viewNotice, version: key.version == 1 ? nil : key.version,
                 mailFrom: configuration.mail.from.address, recipients: mail.envelopeRecipients, messagePath: key.storedPath(file),
                 queuedAt: epoch, nextAttemptAt: epoch, attempts: [])
-            try spool.write(envelope.encoded(), to: spool.outboxFile(key))
+            let line =
+                "\(JST.iso8601(epochSeconds: epoch)) the orderer first viewed the certificate at \(JST.iso8601(epochSeconds: view.at)) (\(view.client)); the contractor is told by mail"
+            try ContractStore(spool: spool).queue(envelope, storing: (file, mail.rendered()), history: line)
             try spool.markViewNotified(number: number, keyDigest: certificate.keyDigest)
-            try? PosixFS.appendLine(
-                "\(JST.iso8601(epochSeconds: epoch)) the orderer first viewed the certificate at \(JST.iso8601(epochSeconds: view.at)) (\(view.client)); the contractor is told by mail",
-                to: folder.history)
             queued += 1
         }
         return queued
