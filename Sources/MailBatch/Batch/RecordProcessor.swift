@@ -45,15 +45,12 @@ struct RecordProcessor: Sendable {
         }
 
         let (orderer, title): (Orderer, String)
-        switch IssuancePolicy.decide(record, in: directory) {
+        let today = JST.components(epochSeconds: now()).date
+        switch IssuancePolicy.decide(record, in: directory, today: today, branches: issuer.builder.configuration.branches) {
         case .paper(let reason): return try routeToPaper(name, reason: reason)
         case .reject(let rejection): return try reject(name, rejection)
         case .issue(let found, let addressee): (orderer, title) = (found, addressee)
         }
-
-        let today = JST.components(epochSeconds: now()).date
-        let problems = IssuanceChecks.problems(record, today: today, branches: issuer.builder.configuration.branches)
-        guard problems.isEmpty else { return try reject(name, RecordRejection(problems)) }
 
         let normalized = Array(try SpoolJSON.encode(record))
         let folder = ContractFolder(path: spool.contractFolder(record.contractNumber))
@@ -144,18 +141,5 @@ struct RecordProcessor: Sendable {
         try spool.write(note, to: "\(folder)/\(target)\(suffix)")
         try PosixFS.move("\(spool.processing)/\(name)", to: "\(folder)/\(target)")
         try PosixFS.syncDirectory(folder)
-    }
-}
-
-/// Which records are not for electronic delivery at all (orderer adoption rules come on top of this).
-enum PaperRouting {
-    static func reason(for record: ContractRecord) -> String? {
-        if !record.guaranteeType.isEligibleForElectronicDelivery {
-            return "\(record.guaranteeType.japaneseName)は電子保証の対象外です（対象は前払金保証・中間前払金保証・契約保証）"
-        }
-        if record.application.delivery == .paper {
-            return "受注者が書面での交付を選択しています（application.delivery = \"paper\"）"
-        }
-        return nil
     }
 }
