@@ -116,6 +116,7 @@ import Testing
         #expect(!MessageKey.isQueueEntry("R07-4621-000123.contractor.json.x"))
         #expect(!MessageKey.isQueueEntry("R07-4621-000123.contractor.json."))
         #expect(!MessageKey.isQueueEntry("R07-4621-000123.contractor.eml"))
+        #expect(!MessageKey.isQueueEntry("R07-4621-000123.contractor.eml.1"))
         #expect(
             MessageKey(contract: "R07-4621-000123", version: 2, role: .viewNotice).viewNoticeName(viewVersion: "0123456789abcdef")
                 == "v2.view_notice-0123456789abcdef.eml")
