@@ -117,3 +117,24 @@ def test_a_resend_to_a_new_address_stores_its_copy_under_the_message_key(workspa
     assert "resend of the contractor mail to fixed@example.jp" in read(os.path.join(ws.contract(NUMBER), "history.log"))
     assert ws.run("run").returncode == 0
     assert ws.messages()[-1][0]["rcpt_tos"] == ["fixed@example.jp"]
+
+
+def test_a_cancellation_whose_contract_key_cannot_be_read_is_held_and_the_run_goes_on(workspace):
+    ws = workspace
+    ws.drop("a.json", sample_record())
+    assert ws.run("run").returncode == 0
+    key = os.path.join(ws.contract(NUMBER), "key")
+    os.remove(key)
+    os.mkdir(key)  # a key file that cannot be read (root reads any file, so not a chmod)
+    ws.drop("cancel.json", {"schema": "mailbatch.cancellation/v1", "contract_number": NUMBER,
+                            "concluded_on": "2025-10-01", "reason": "工事中止"})
+    ws.drop("b.json", sample_record("R07-4621-000124", contractor__email="b@example.jp"))
+    result = ws.run("run")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "spool error" not in result.stderr
+    assert ws.listdir("held") == ["cancel.json", "cancel.json.error.txt"]
+    note = read(os.path.join(ws.spool, "held", "cancel.json.error.txt"))
+    assert f"the key file of the issued contract {NUMBER} cannot be read" in note and "restore" in note
+    assert ws.listdir("processing") == []
+    assert "R07-4621-000124" in ws.listdir("contracts")
+    assert ["b@example.jp"] in [e["rcpt_tos"] for e, _, _ in ws.messages()]

@@ -36,7 +36,7 @@ extension RecordProcessor {
             } catch {
                 switch error {
                 case .fileSystem(let fs): throw fs
-                case .template(let message): return try hold(name, because: message)
+                case .template(let message), .unreadable(let message): return try hold(name, because: message)
                 case .alreadyIssued: return try hold(name, because: "contract \(number) changed while this change was issued; move the file back to incoming/")
                 }
             }
@@ -65,7 +65,7 @@ extension RecordProcessor {
         } catch {
             switch error {
             case .fileSystem(let fs): throw fs
-            case .template(let message): return try hold(name, because: message)
+            case .template(let message), .unreadable(let message): return try hold(name, because: message)
             case .alreadyIssued: return try hold(name, because: "contract \(number) changed while it was cancelled; move the file back to incoming/")
             }
         }

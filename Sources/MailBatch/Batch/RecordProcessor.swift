@@ -16,8 +16,22 @@ struct RecordProcessor: Sendable {
     var finished: Set<String> = []
 
     /// Throws `FileSystemError` (the spool cannot be written) or `ConfigurationError` (a template is broken):
-    /// both stop the run, and the file stays in `processing/` for the next one.
+    /// both stop the run, and the file stays in `processing/` for the next one. Anything else went
+    /// wrong with this record alone: it is held (`held/`, with the error) and the run goes on, whoever
+    /// called (the workers, or the waiting-records sweep).
     func process(_ name: String) throws -> RecordOutcome {
+        do {
+            return try processClaimed(name)
+        } catch let error as FileSystemError {
+            throw error
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            return try hold(name, because: "\(error)")
+        }
+    }
+
+    private func processClaimed(_ name: String) throws -> RecordOutcome {
         let path = "\(spool.processing)/\(name)"
         let bytes: [UInt8]
         switch try PosixFS.readRegularFile(path, limit: ContractValidator.maximumFileSize) {
@@ -66,7 +80,7 @@ struct RecordProcessor: Sendable {
         } catch {
             switch error {
             case .fileSystem(let fs): throw fs
-            case .template(let message): return try hold(name, because: message)
+            case .template(let message), .unreadable(let message): return try hold(name, because: message)
             case .alreadyIssued:
                 // Another file with this number was committed by a parallel worker a moment ago.
                 return try handleExisting(name, record, normalized, folder, completeIfUnqueued: false)
