@@ -62,7 +62,9 @@ extension Issuer {
         do {
             key = try PosixFS.read(current.folder.key)
         } catch {
-            throw .unreadable("the key file of the issued contract \(number) cannot be read (\(error.description)); restore contracts/\(number)/key from the backup")
+            throw .unreadable(
+                "the key file of the issued contract \(number) cannot be read (\(error.description)); restore contracts/\(number)/key from the backup"
+            )
         }
         let files: ContractFiles
         do {
