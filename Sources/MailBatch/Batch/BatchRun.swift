@@ -9,6 +9,8 @@ import Synchronization
 struct BatchRun: Sendable {
     let configuration: Configuration
     let logger: Logger
+    /// The exit code a run's outcome gets, as the command layer maps it (`ErrorExit`), for `last-run.json`.
+    let exitCode: @Sendable (RunReport.Outcome) -> Int32
     var now: @Sendable () -> Int = { WallClock.epochSeconds() }
     var makeTransport: @Sendable (SMTPSettings) throws -> any MailTransport = { try CurlSMTPTransport(settings: $0) }
     /// Draw a progress bar when stdout is a terminal and the batch is large.
@@ -46,7 +48,8 @@ struct BatchRun: Sendable {
         var report = RunReport()
         steps(spool, &report)
         notifyOperator(&report)
-        try? spool.write(SpoolJSON.encode(LastRun(report: report, startedAt: started, finishedAt: now())), to: LastRun.path(spool))
+        try? spool.write(
+            SpoolJSON.encode(LastRun(report: report, exitCode: exitCode(report.outcome), startedAt: started, finishedAt: now())), to: LastRun.path(spool))
         writeMetrics(report, clock: clock)
         return report
     }
