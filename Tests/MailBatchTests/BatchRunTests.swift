@@ -107,7 +107,8 @@ final class TestSpool: Sendable {
     }
 
     func run() throws -> RunReport {
-        var batch = BatchRun(configuration: configuration, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        var batch = BatchRun(
+            configuration: configuration, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, exitCode: ErrorExit.code(for:))
         let server = self.server
         batch.now = clock.function
         batch.makeTransport = { _ in server.transport() }
@@ -124,7 +125,7 @@ struct BatchRunTests {
         let t = try TestSpool()
         try t.drop("a.json", Array(Fixtures.validRecordText.utf8))
         let report = try t.run()
-        #expect(report.issued == 1 && report.delivery.sent == 1 && report.exitCode == ExitCodes.success)
+        #expect(report.issued == 1 && report.delivery.sent == 1 && report.outcome == .handled)
         let sent = try #require(t.server.sent.first)
         #expect(sent.recipients == ["keiri@hioki-kensetsu.example.jp"] && sent.from == "e-hosho@example.jp")
         let folder = ContractFolder(path: t.spool.contractFolder("R07-4621-000123"))
@@ -145,7 +146,7 @@ struct BatchRunTests {
         t.server.reply(.temporary(reply: "451 4.7.1 greylisted", connectionFailed: false))
         try t.drop("a.json", Array(Fixtures.validRecordText.utf8))
         let first = try t.run()
-        #expect(first.delivery.deferred == 1 && first.exitCode == ExitCodes.temporary)
+        #expect(first.delivery.deferred == 1 && first.outcome == .temporary)
         t.advance(seconds: 299)
         #expect(try t.run().delivery.waiting == 1)
         t.advance(seconds: 2)
@@ -158,7 +159,7 @@ struct BatchRunTests {
         u.server.reply(.permanent(reply: "550 5.1.1 no such user"))
         try u.drop("a.json", Array(Fixtures.validRecordText.utf8))
         let report = try u.run()
-        #expect(report.delivery.failed == 1 && report.exitCode == ExitCodes.attention)
+        #expect(report.delivery.failed == 1 && report.outcome == .attention)
         #expect(u.list(u.spool.failed) == ["R07-4621-000123.contractor.json"])
     }
 
@@ -185,7 +186,7 @@ struct BatchRunTests {
             try t.drop("\(number).json", Fixtures.replacing("R07-4621-000123", with: number))
         }
         let report = try t.run()
-        #expect(report.issued == 24 && report.delivery.sent == 24 && report.exitCode == ExitCodes.success)
+        #expect(report.issued == 24 && report.delivery.sent == 24 && report.outcome == .handled)
         #expect(looked.withLock { $0 } == 24 && uncommitted.withLock { $0 }.isEmpty)
         #expect(Set(t.server.sent.flatMap(\.recipients)) == ["keiri@hioki-kensetsu.example.jp"] && t.server.sent.count == 24)
         #expect(t.list(t.spool.outbox).isEmpty)
@@ -199,7 +200,7 @@ struct BatchRunTests {
         try t.drop("ended.json", Array(Fixtures.validRecordText.utf8))
         try t.drop("bad.json", Fixtures.replacing("\"keiri@hioki-kensetsu.example.jp\"", with: "\"経理 <keiri@x>\""))
         let report = try t.run()
-        #expect(report.rejected == 2 && report.issued == 0 && report.exitCode == ExitCodes.attention)
+        #expect(report.rejected == 2 && report.issued == 0 && report.outcome == .attention)
         #expect(t.list(t.spool.rejected) == ["bad.json", "bad.json.error.txt", "ended.json", "ended.json.error.txt"])
         let why = String(decoding: try PosixFS.read("\(t.spool.rejected)/ended.json.error.txt"), as: UTF8.self)
         #expect(why.contains("$.guarantee.period.to") && why.contains("2026-03-27") && why.contains("2026-03-28"))

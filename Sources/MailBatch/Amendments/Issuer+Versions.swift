@@ -60,10 +60,18 @@ extension Issuer {
         let number = cancellation.contractNumber
         let version = built.certificate.currentVersion
         let from = builder.configuration.mail.from.address
+        let key: [UInt8]
+        do {
+            key = try PosixFS.read(current.folder.key)
+        } catch {
+            throw .unreadable(
+                "the key file of the issued contract \(number) cannot be read (\(error.description)); restore contracts/\(number)/key from the backup"
+            )
+        }
         let files: ContractFiles
         do {
             files = ContractFiles(
-                certificate: Array(built.json.pretty.utf8), key: try PosixFS.read(current.folder.key), record: try PosixFS.read(current.folder.record),
+                certificate: Array(built.json.pretty.utf8), key: key, record: try PosixFS.read(current.folder.record),
                 source: source, documents: [],
                 messages: built.messages.map { message in
                     let key = MessageKey(contract: number, version: version, role: message.role)

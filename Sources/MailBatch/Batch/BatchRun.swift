@@ -9,6 +9,8 @@ import Synchronization
 struct BatchRun: Sendable {
     let configuration: Configuration
     let logger: Logger
+    /// The exit code a run's outcome gets, as the command layer maps it (`ErrorExit`), for `last-run.json`.
+    let exitCode: @Sendable (RunReport.Outcome) -> Int32
     var now: @Sendable () -> Int = { WallClock.epochSeconds() }
     var makeTransport: @Sendable (SMTPSettings) throws -> any MailTransport = { try CurlSMTPTransport(settings: $0) }
     /// Draw a progress bar when stdout is a terminal and the batch is large.
@@ -46,7 +48,8 @@ struct BatchRun: Sendable {
         var report = RunReport()
         steps(spool, &report)
         notifyOperator(&report)
-        try? spool.write(SpoolJSON.encode(LastRun(report: report, startedAt: started, finishedAt: now())), to: LastRun.path(spool))
+        try? spool.write(
+            SpoolJSON.encode(LastRun(report: report, exitCode: exitCode(report.outcome), startedAt: started, finishedAt: now())), to: LastRun.path(spool))
         writeMetrics(report, clock: clock)
         return report
     }
@@ -153,7 +156,7 @@ struct BatchRun: Sendable {
         let leftovers = try PosixFS.list(spool.processing).filter { !$0.hasPrefix(".") }
         let intake = Intake(spool: spool, logger: logger, now: now)
         let candidates = try intake.candidates()
-        try recover(spool)
+        let finished = try recover(spool)
         // The operator's files are checked on every run, idle or not, so a broken override shows at once.
         let directory = try OrdererDirectory.load(configuration)
         let waiting = WaitingRecords(spool: spool, waitDays: configuration.amendmentWaitDays, now: now)
@@ -161,6 +164,7 @@ struct BatchRun: Sendable {
         guard !leftovers.isEmpty || !candidates.isEmpty || !waiting.files().isEmpty else { return }
         var processor = try makeProcessor(spool, directory)
         processor.versionGate = gate
+        processor.finished = finished.committed
         _ = ProcessUser.name  // getpwuid is not thread-safe: look the user up before the workers start
         try willIssue()
         if !leftovers.isEmpty || !candidates.isEmpty {
@@ -184,9 +188,10 @@ struct BatchRun: Sendable {
     }
 
     /// What a crashed run or command left: a key reissue swapped in but not queued, half-built folders.
-    private func recover(_ spool: Spool) throws {
-        try ContractStore(spool: spool).finishPending(now: now())
+    private func recover(_ spool: Spool) throws -> ContractStore.Finished {
+        let finished = try ContractStore(spool: spool).finishPending(now: now())
         for temp in try PosixFS.list(spool.temp) { try PosixFS.removeTree("\(spool.temp)/\(temp)") }
+        return finished
     }
 
     private func makeProcessor(_ spool: Spool, _ directory: OrdererDirectory) throws -> RecordProcessor {

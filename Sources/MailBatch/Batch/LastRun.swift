@@ -24,10 +24,10 @@ struct LastRun: Codable, Sendable, Equatable {
         case stoppedBy = "stopped_by"
     }
 
-    init(report: RunReport, startedAt: Int, finishedAt: Int) {
+    init(report: RunReport, exitCode: Int32, startedAt: Int, finishedAt: Int) {
         self.startedAt = JST.iso8601(epochSeconds: startedAt)
         self.finishedAt = JST.iso8601(epochSeconds: finishedAt)
-        exitCode = report.exitCode
+        self.exitCode = exitCode
         issued = report.issued + report.completed
         paper = report.paper
         rejected = report.rejected

@@ -21,10 +21,14 @@ extension RecordProcessor {
         case .reject(let rejection): return try reject(name, rejection)
         case .wait(let reason): return try wait(name, because: reason)
         case .issue(let changes, let mailOnly):
-            let problems = IssuanceChecks.problems(record, today: today, branches: issuer.builder.configuration.branches)
-            guard problems.isEmpty else { return try reject(name, RecordRejection(problems)) }
-            let (orderer, _) = IssuancePolicy.decideForIssued(record, issued: current.certificate, in: directory)
-            if let rejection = IssuancePolicy.missingRequiredField(record, orderer) { return try reject(name, rejection) }
+            let orderer: Orderer
+            switch IssuancePolicy.decideChange(
+                record, issued: current.certificate, in: directory, today: today, branches: issuer.builder.configuration.branches)
+            {
+            case .issue(let found, _): orderer = found
+            case .reject(let rejection): return try reject(name, rejection)
+            case .paper(let reason): return try routeToPaper(name, reason: reason)
+            }
             do {
                 _ = try issuer.builder.stages.measure("issue") { () throws(Issuer.Failure) in
                     try issuer.amend(record, orderer: orderer, normalized: normalized, source: source, current: current, changes: changes, mailOnly: mailOnly)
@@ -32,7 +36,7 @@ extension RecordProcessor {
             } catch {
                 switch error {
                 case .fileSystem(let fs): throw fs
-                case .template(let message): return try hold(name, because: message)
+                case .template(let message), .unreadable(let message): return try hold(name, because: message)
                 case .timestampUnavailable(let message): return postpone(name, because: message)
                 case .alreadyIssued: return try hold(name, because: "contract \(number) changed while this change was issued; move the file back to incoming/")
                 }
@@ -51,28 +55,10 @@ extension RecordProcessor {
             return try hold(name, because: "the certificate or record of the issued contract \(number) cannot be read (contracts/\(number)/)")
         }
         let c = current.certificate
-        switch c.state {
-        case .cancelled:
-            if c.cancelledOn == cancellation.concludedOn && c.cancellationReason == cancellation.reason { return try markDuplicate(name, number) }
-            return try reject(
-                name,
-                RecordRejection(
-                    path: "$.concluded_on",
-                    "contract \(number) was already cancelled from \(c.cancelledOn?.description ?? "?") (\(c.cancellationReason ?? "no reason given")); a cancellation is issued once"
-                ))
-        case .revoked:
-            return try reject(name, RecordRejection(path: "$.contract_number", "contract \(number) is revoked (失効); there is nothing to cancel"))
-        case .valid: break
-        }
-        let today = JST.components(epochSeconds: now()).date
-        let previousDay = c.amendment?.concludedOn ?? c.concludedOn
-        if cancellation.concludedOn < previousDay {
-            return try reject(
-                name,
-                RecordRejection(path: "$.concluded_on", "\(cancellation.concludedOn) is before the day of the version it cancels (\(previousDay))"))
-        }
-        if cancellation.concludedOn > today {
-            return try reject(name, RecordRejection(path: "$.concluded_on", "\(cancellation.concludedOn) is in the future (today is \(today) in Japan)"))
+        switch AmendmentRules.decide(cancellation, current: c, today: JST.components(epochSeconds: now()).date) {
+        case .duplicate: return try markDuplicate(name, number)
+        case .reject(let rejection): return try reject(name, rejection)
+        case .issue: break
         }
         let (orderer, _) = IssuancePolicy.decideForIssued(current.record, issued: c, in: directory)
         do {
@@ -80,7 +66,7 @@ extension RecordProcessor {
         } catch {
             switch error {
             case .fileSystem(let fs): throw fs
-            case .template(let message): return try hold(name, because: message)
+            case .template(let message), .unreadable(let message): return try hold(name, because: message)
             case .timestampUnavailable(let message): return postpone(name, because: message)
             case .alreadyIssued: return try hold(name, because: "contract \(number) changed while it was cancelled; move the file back to incoming/")
             }

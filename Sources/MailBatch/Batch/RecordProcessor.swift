@@ -11,10 +11,27 @@ struct RecordProcessor: Sendable {
     /// Changes and cancellations of one run are decided and committed one at a time (they are few),
     /// so two workers never build the next version of the same contract from the same state.
     var versionGate = VersionGate()
+    /// Contracts whose commit a kill cut short and `ContractStore.finishPending` finished at the start
+    /// of this run: the record left in `processing/` for one of them is completed, not a duplicate.
+    var finished: Set<String> = []
 
     /// Throws `FileSystemError` (the spool cannot be written) or `ConfigurationError` (a template is broken):
-    /// both stop the run, and the file stays in `processing/` for the next one.
+    /// both stop the run, and the file stays in `processing/` for the next one. Anything else went
+    /// wrong with this record alone: it is held (`held/`, with the error) and the run goes on, whoever
+    /// called (the workers, or the waiting-records sweep).
     func process(_ name: String) throws -> RecordOutcome {
+        do {
+            return try processClaimed(name)
+        } catch let error as FileSystemError {
+            throw error
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            return try hold(name, because: "\(error)")
+        }
+    }
+
+    private func processClaimed(_ name: String) throws -> RecordOutcome {
         let path = "\(spool.processing)/\(name)"
         let bytes: [UInt8]
         switch try PosixFS.readRegularFile(path, limit: ContractValidator.maximumFileSize) {
@@ -42,15 +59,12 @@ struct RecordProcessor: Sendable {
         }
 
         let (orderer, title): (Orderer, String)
-        switch IssuancePolicy.decide(record, in: directory) {
+        let today = JST.components(epochSeconds: now()).date
+        switch IssuancePolicy.decide(record, in: directory, today: today, branches: issuer.builder.configuration.branches) {
         case .paper(let reason): return try routeToPaper(name, reason: reason)
         case .reject(let rejection): return try reject(name, rejection)
         case .issue(let found, let addressee): (orderer, title) = (found, addressee)
         }
-
-        let today = JST.components(epochSeconds: now()).date
-        let problems = IssuanceChecks.problems(record, today: today, branches: issuer.builder.configuration.branches)
-        guard problems.isEmpty else { return try reject(name, RecordRejection(problems)) }
 
         let normalized = Array(try SpoolJSON.encode(record))
         let folder = ContractFolder(path: spool.contractFolder(record.contractNumber))
@@ -66,7 +80,7 @@ struct RecordProcessor: Sendable {
         } catch {
             switch error {
             case .fileSystem(let fs): throw fs
-            case .template(let message): return try hold(name, because: message)
+            case .template(let message), .unreadable(let message): return try hold(name, because: message)
             case .timestampUnavailable(let message): return postpone(name, because: message)
             case .alreadyIssued:
                 // Another file with this number was committed by a parallel worker a moment ago.
@@ -94,16 +108,15 @@ struct RecordProcessor: Sendable {
                     "contract \(record.contractNumber) was already issued with different content (see contracts/\(record.contractNumber)/record.json); a contract number is issued once and never re-keyed. Correct the number, or ask an operator to handle the change"
                 ))
         }
-        if !completeIfUnqueued || PosixFS.exists(folder.queuedMarker) {
-            return try markDuplicate(name, record.contractNumber)
+        let number = record.contractNumber
+        guard completeIfUnqueued, finished.contains(number) || !PosixFS.exists(folder.queuedMarker) else {
+            return try markDuplicate(name, number)
         }
-        try enqueue(folder)
+        // Cut between the commit and the queueing: the store finished it at the start of the run, or
+        // (a folder a release without the journal committed) finishes it now.
+        if !PosixFS.exists(folder.queuedMarker) { _ = try ContractStore(spool: spool).finishQueueing(number, now: now()) }
         try PosixFS.remove("\(spool.processing)/\(name)")
-        return .completed(contractNumber: record.contractNumber)
-    }
-
-    func enqueue(_ folder: ContractFolder) throws(FileSystemError) {
-        try spool.enqueue(folder, now: now())
+        return .completed(contractNumber: number)
     }
 
     /// Issuing this record failed (its documents, its mails, its signature): it is set aside in `held/`
@@ -143,18 +156,5 @@ struct RecordProcessor: Sendable {
         try spool.write(note, to: "\(folder)/\(target)\(suffix)")
         try PosixFS.move("\(spool.processing)/\(name)", to: "\(folder)/\(target)")
         try PosixFS.syncDirectory(folder)
-    }
-}
-
-/// Which records are not for electronic delivery at all (orderer adoption rules come on top of this).
-enum PaperRouting {
-    static func reason(for record: ContractRecord) -> String? {
-        if !record.guaranteeType.isEligibleForElectronicDelivery {
-            return "\(record.guaranteeType.japaneseName)は電子保証の対象外です（対象は前払金保証・中間前払金保証・契約保証）"
-        }
-        if record.application.delivery == .paper {
-            return "受注者が書面での交付を選択しています（application.delivery = \"paper\"）"
-        }
-        return nil
     }
 }

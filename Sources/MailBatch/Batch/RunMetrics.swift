@@ -18,7 +18,7 @@ struct RunMetrics {
         metric("mailbatch_last_run_timestamp_seconds", "When the last mailbatch run finished (Unix time).", "gauge", [("", "\(finishedAt)")])
         metric(
             "mailbatch_last_run_success", "1 when the last run handled everything (exit 0), else 0.", "gauge",
-            [("", report.exitCode == ExitCodes.success ? "1" : "0")])
+            [("", report.outcome == .handled ? "1" : "0")])
         metric("mailbatch_last_run_duration_seconds", "How long the last run took.", "gauge", [("", String(format3(durationSeconds)))])
         metric(
             "mailbatch_records_total", "Records the last run took in, by outcome.", "gauge",

@@ -1,4 +1,4 @@
-/// The tally of one `mailbatch run`, turned into the summary and the exit code (README: Exit codes).
+/// The tally of one `mailbatch run`, turned into the summary and what happened (the command makes it the exit code).
 struct RunReport: Sendable {
     var issued = 0
     var completed = 0
@@ -40,14 +40,28 @@ struct RunReport: Sendable {
         }
     }
 
-    var exitCode: Int32 {
-        if stopIsConfiguration { return ExitCodes.usage }
-        if rejected > 0 || held > 0 || delivery.failed > 0 || delivery.held > 0 || bounces.bounced > 0 { return ExitCodes.attention }
-        if stoppedBy != nil || postponed > 0 || delivery.deferred > 0 || delivery.serverUnreachable || notifyFailure != nil { return ExitCodes.temporary }
-        return ExitCodes.success
+    /// What happened, for the command to say with an exit code (`ErrorExit`): nothing below the
+    /// command layer picks one.
+    enum Outcome: String, Sendable, Equatable {
+        /// Everything handled.
+        case handled
+        /// Something needs a person: a record rejected or held, a message failed or bounced.
+        case attention
+        /// The run stopped on a configuration error (a broken template).
+        case configuration
+        /// Run again later: stopped by the spool, a record waiting for its timestamp, mail deferred, the
+        /// server or the summary unreachable.
+        case temporary
     }
 
-    var isQuiet: Bool { exitCode == ExitCodes.success && warnings.isEmpty }
+    var outcome: Outcome {
+        if stopIsConfiguration { return .configuration }
+        if rejected > 0 || held > 0 || delivery.failed > 0 || delivery.held > 0 || bounces.bounced > 0 { return .attention }
+        if stoppedBy != nil || postponed > 0 || delivery.deferred > 0 || delivery.serverUnreachable || notifyFailure != nil { return .temporary }
+        return .handled
+    }
+
+    var isQuiet: Bool { outcome == .handled && warnings.isEmpty }
 
     func summary(spool: Spool) -> String {
         func row(_ label: String, _ count: Int, _ place: String) -> String {

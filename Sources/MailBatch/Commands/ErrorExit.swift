@@ -3,6 +3,16 @@ import ArgumentParser
 /// The one place where an error becomes the line an operator reads and the exit code cron sees.
 /// Lower layers throw their own errors; nothing below the commands picks an exit code.
 enum ErrorExit {
+    /// The exit code of a run that returned (README: Exit codes of `mailbatch run`).
+    @Sendable static func code(for outcome: RunReport.Outcome) -> Int32 {
+        switch outcome {
+        case .handled: ExitCodes.success
+        case .attention: ExitCodes.attention
+        case .configuration: ExitCodes.usage
+        case .temporary: ExitCodes.temporary
+        }
+    }
+
     static func map(_ error: any Error) -> (message: String, code: Int32)? {
         switch error {
         case let e as CommandFailure: (e.message, e.code)

@@ -49,23 +49,21 @@ struct OrderersCommand: ParsableCommand {
         @Option(help: "The project's category.") var category: ContractRecord.Category = .works
         @Option(name: .customLong("contract-on"), help: "The initial contract date (YYYY-MM-DD).") var contractOn: CivilDate?
         @Option(name: .customLong("public-notice-on"), help: "The public-notice date (YYYY-MM-DD).") var publicNoticeOn: CivilDate?
-        @Option(help: "The guarantee type, for the per-type rules (advance_payment, interim_advance_payment, contract).")
+        @Option(help: "The guarantee type (advance_payment, interim_advance_payment, contract, contract_reservation).")
         var type: ContractRecord.GuaranteeType = .advancePayment
 
         func run() throws {
             let directory = try OrderersCommand.loadDirectory(options)
-            let decision = Eligibility.decide(
-                orderer: name, category: category, contractOn: contractOn, publicNoticeOn: publicNoticeOn, in: directory)
-            switch decision {
-            case .eligible(let found):
-                let orderer = found.rules(for: type)
+            let project = IssuancePolicy.Project(orderer: name, category: category, contractOn: contractOn, publicNoticeOn: publicNoticeOn, type: type)
+            switch IssuancePolicy.route(project, in: directory) {
+            case .electronic(let orderer):
                 print("electronic: \(orderer.name) takes 電子保証 for this project")
                 print("key notice (\(type.japaneseName)): \(OrdererText.submission(orderer))")
                 if let department = orderer.department { print("department: \(department)") }
                 print("subject: \(orderer.subject ?? "(the default: 【電子保証】認証キー等のお知らせ（保証契約番号 …）)")")
                 print("attachments: \(orderer.attachments.rawValue)")
                 if !orderer.requiredFields.isEmpty { print("required fields: \(orderer.requiredFields.joined(separator: ", "))") }
-            case .notEligible(let reason):
+            case .paper(let reason):
                 print("paper: \(reason)")
                 throw ExitCode(ExitCodes.attention)
             }

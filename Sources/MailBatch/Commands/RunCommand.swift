@@ -16,7 +16,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let configuration = try options.loadConfiguration()
         let logger = options.makeLogger()
-        var batch = BatchRun(configuration: configuration, logger: logger)
+        var batch = BatchRun(configuration: configuration, logger: logger, exitCode: ErrorExit.code(for:))
         batch.showProgress = !options.quiet
         let report = try batch.run()
         if let stats {
@@ -33,6 +33,7 @@ struct RunCommand: ParsableCommand {
         if let stop = report.stoppedBy {
             FileHandleStderr.write("mailbatch: \(report.stopIsConfiguration ? "configuration error: " : "")\(stop)\n")
         }
-        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+        let code = ErrorExit.code(for: report.outcome)
+        if code != ExitCodes.success { throw ExitCode(code) }
     }
 }

@@ -23,8 +23,9 @@ final class DeliveryPump: Sendable {
     private let state = Mutex(State())
     private let finished = DispatchSemaphore(value: 0)
     private let stages: StageTimer?
-    /// Held while a batch is delivered: a change or cancellation committed meanwhile would replace the
-    /// contract folder whose `sent/` and history the delivery writes to.
+    /// Held by the worker around each entry's local check and its recording, not while it talks SMTP:
+    /// a change or cancellation committed meanwhile would replace the contract folder whose `sent/`
+    /// and history the delivery writes to.
     private let gate: VersionGate
     /// How long the pump rests when the outbox holds nothing new.
     private let idleMilliseconds: Int
@@ -58,7 +59,7 @@ final class DeliveryPump: Sendable {
     }
 
     private func pump() {
-        let worker = OutboxWorker(delivery: delivery, health: health)
+        let worker = OutboxWorker(delivery: delivery, health: health, gate: gate)
         while true {
             let stopping = state.withLock { $0.stop }
             let fresh: [String]
@@ -81,7 +82,7 @@ final class DeliveryPump: Sendable {
             }
             do {
                 let start = StageTimer.nanoseconds()
-                let tally = try gate.serially { () throws(FileSystemError) in try worker.deliver(fresh) }
+                let tally = try worker.deliver(fresh)
                 stages?.add("send", StageTimer.nanoseconds() - start)
                 state.withLock { $0.tally.add(tally) }
             } catch {

@@ -81,8 +81,13 @@ final class OutboxWorker {
     private var transport: (any MailTransport)?
     private let logger: Logger
     private let now: @Sendable () -> Int
+    /// Held around each entry's local check and around recording the answer, never during SMTP: a
+    /// change or cancellation committed meanwhile replaces the folder whose `sent/` and history the
+    /// delivery writes to, and drops the outbox entries it supersedes.
+    private let gate: VersionGate?
 
-    init(delivery: OutboxDelivery, health: ConnectionHealth) {
+    init(delivery: OutboxDelivery, health: ConnectionHealth, gate: VersionGate? = nil) {
+        self.gate = gate
         spool = delivery.spool
         schedule = RetrySchedule(delivery.delivery)
         self.health = health
@@ -99,8 +104,26 @@ final class OutboxWorker {
     }
 
     /// One outbox entry: finish it if a crash left it sent, wait if it is not due, else try it once.
+    /// The spool is read and written under the gate (when there is one); the SMTP exchange is not.
     private func deliver(_ file: String, into tally: inout DeliveryTally) throws(FileSystemError) {
         let path = "\(spool.outbox)/\(file)"
+        guard let prepared = try locally({ () throws(FileSystemError) in try prepare(file, path, into: &tally) }) else { return }
+        var envelope = prepared.envelope
+        let result = try send(&envelope, prepared.message, at: path)
+        try locally { () throws(FileSystemError) in try conclude(result, &envelope, path, into: &tally) }
+    }
+
+    /// Runs spool work under the gate, if the worker has one.
+    private func locally<T>(_ body: () throws(FileSystemError) -> T) throws(FileSystemError) -> T {
+        guard let gate else { return try body() }
+        return try gate.serially(body)
+    }
+
+    /// The local check before a sending: the entry is read, finished if a crash left it sent, left if
+    /// it is not due, failed if its message is missing or too large; nil unless it is to be sent now.
+    private func prepare(_ file: String, _ path: String, into tally: inout DeliveryTally) throws(FileSystemError) -> (
+        envelope: Envelope, message: [UInt8]
+    )? {
         var envelope: Envelope
         do {
             envelope = try Envelope.decode(PosixFS.read(path))
@@ -108,17 +131,20 @@ final class OutboxWorker {
             // Not the server's doing: set aside in held/ with what to do, never dead-lettered as refused.
             try hold(file, because: "\(error)")
             tally.held += 1
-            return
+            return nil
         }
-        if envelope.attempts.last?.outcome == .sent { return try finishSent(envelope, from: path) }
+        if envelope.attempts.last?.outcome == .sent {
+            try finishSent(envelope, from: path)
+            return nil
+        }
         if case .withdraw(let reason) = SendPermission.check(envelope, in: spool) {
             try withdraw(&envelope, reason, at: path)
             tally.withdrawn += 1
-            return
+            return nil
         }
         if health.unreachable || envelope.nextAttemptAt > now() {
             tally.waiting += 1
-            return
+            return nil
         }
         let message: [UInt8]
         do {
@@ -126,14 +152,14 @@ final class OutboxWorker {
         } catch {
             try fail(&envelope, "the stored message is missing: \(error.description)", at: path, event: "failed")
             tally.failed += 1
-            return
+            return nil
         }
         if message.count > envelope.role.sizeLimit {
             let reply =
                 "not sent: the message is \(message.count) bytes, over the \(envelope.role.sizeLimit / 1_000_000) MB limit for the \(envelope.role)'s mail (municipal and corporate gateways refuse more); make it smaller (a template, the attachments) and use `mailbatch resend`"
             try fail(&envelope, reply, at: path, event: "failed")
             tally.failed += 1
-            return
+            return nil
         }
         if let returnPath, envelope.token == nil, envelope.tokens == nil {
             // A new token for each recipient of this sending, on disk before the first byte goes out,
@@ -146,7 +172,12 @@ final class OutboxWorker {
             envelope.mailFrom = returnPath.address(token: tokens[envelope.recipients.first ?? ""] ?? "")
             try spool.write(envelope.encoded(), to: path)
         }
-        switch try send(&envelope, message, at: path) {
+        return (envelope, message)
+    }
+
+    /// What the server answered, recorded in the spool.
+    private func conclude(_ result: TransportResult, _ envelope: inout Envelope, _ path: String, into tally: inout DeliveryTally) throws(FileSystemError) {
+        switch result {
         case .accepted(let reply, let refused):
             _ = health.record(connectionFailed: false)
             let putOff = refused.filter(\.isTemporary)
@@ -296,7 +327,8 @@ final class OutboxWorker {
                 replies.append(reply)
                 if i < targets.count - 1 {
                     envelope.pending = targets.filter { !took.contains($0) }
-                    try spool.write(envelope.encoded(), to: path)
+                    let progress = envelope
+                    try locally { () throws(FileSystemError) in try spool.write(progress.encoded(), to: path) }
                 }
             case .temporary(let reply, let connectionFailed):
                 putOff.append((recipient, reply, connectionFailed))

@@ -1,6 +1,6 @@
-/// The one decision whether and how a record is issued, used by `run`, `preview`, key reissue and
-/// changes (docs/architecture.md: one owner per rule): paper (with the reason the paper note gives), refused (with
-/// what to fix), or issued to an orderer under an addressee title.
+/// The one decision whether and how a record is issued, used by `run`, `preview`, `orderers check`,
+/// key reissue and changes (one owner per rule): paper (with the reason the paper note gives),
+/// refused (with what to fix), or issued to an orderer under an addressee title.
 enum IssuancePolicy {
     enum Decision {
         case paper(String)
@@ -8,14 +8,71 @@ enum IssuancePolicy {
         case issue(Orderer, title: String)
     }
 
-    /// A first issue: the guarantee type and the contractor's choice, the orderer's adoption and rules,
-    /// the fields the orderer requires, an addressee title.
-    static func decide(_ record: ContractRecord, in directory: OrdererDirectory) -> Decision {
-        if let reason = PaperRouting.reason(for: record) { return .paper(reason) }
-        let orderer: Orderer
-        switch Eligibility.decide(record, in: directory) {
+    /// Where a project's guarantee goes, before anything about the record itself is checked.
+    enum Route: Equatable, Sendable {
+        case paper(String)
+        /// Electronic delivery, with the orderer's rules for the guarantee type.
+        case electronic(Orderer)
+    }
+
+    /// What the route depends on: a record's project, or a hypothetical one (`orderers check`).
+    struct Project: Sendable {
+        var orderer: String
+        var category: ContractRecord.Category
+        var contractOn: CivilDate?
+        var publicNoticeOn: CivilDate?
+        var type: ContractRecord.GuaranteeType
+        var delivery: ContractRecord.Delivery = .electronic
+
+        init(
+            orderer: String, category: ContractRecord.Category, contractOn: CivilDate?, publicNoticeOn: CivilDate?,
+            type: ContractRecord.GuaranteeType, delivery: ContractRecord.Delivery = .electronic
+        ) {
+            self.orderer = orderer
+            self.category = category
+            self.contractOn = contractOn
+            self.publicNoticeOn = publicNoticeOn
+            self.type = type
+            self.delivery = delivery
+        }
+
+        init(_ record: ContractRecord) {
+            self.init(
+                orderer: record.orderer.name, category: record.project.category, contractOn: record.project.contractOn,
+                publicNoticeOn: record.project.publicNoticeOn, type: record.guaranteeType, delivery: record.application.delivery)
+        }
+    }
+
+    /// The paper rule (which guarantees are not for electronic delivery at all), then the orderer's
+    /// adoption; an electronic route comes with the orderer's rules for the guarantee type.
+    static func route(_ project: Project, in directory: OrdererDirectory) -> Route {
+        if let reason = paperReason(project) { return .paper(reason) }
+        switch Eligibility.decide(
+            orderer: project.orderer, category: project.category, contractOn: project.contractOn, publicNoticeOn: project.publicNoticeOn,
+            in: directory)
+        {
         case .notEligible(let reason): return .paper(reason)
-        case .eligible(let found): orderer = found
+        case .eligible(let orderer): return .electronic(orderer.rules(for: project.type))
+        }
+    }
+
+    /// Why a guarantee goes to paper whatever the orderer adopts: its type, or the contractor's choice.
+    static func paperReason(_ project: Project) -> String? {
+        if !project.type.isEligibleForElectronicDelivery {
+            return "\(project.type.japaneseName)は電子保証の対象外です（対象は前払金保証・中間前払金保証・契約保証）"
+        }
+        if project.delivery == .paper {
+            return "受注者が書面での交付を選択しています（application.delivery = \"paper\"）"
+        }
+        return nil
+    }
+
+    /// A first issue: the route, the fields the orderer requires, an addressee title.
+    static func decide(_ record: ContractRecord, in directory: OrdererDirectory) -> Decision {
+        let orderer: Orderer
+        switch route(Project(record), in: directory) {
+        case .paper(let reason): return .paper(reason)
+        case .electronic(let found): orderer = found
         }
         if let rejection = missingRequiredField(record, orderer) { return .reject(rejection) }
         guard let title = record.orderer.title ?? orderer.title else {
@@ -38,10 +95,38 @@ enum IssuancePolicy {
         )
     }
 
+    /// A first issue on the day `today`: `decide`, then the dated checks (`IssuanceChecks`) every
+    /// issue passes; a record the route sends to paper goes there whatever its dates.
+    static func decide(_ record: ContractRecord, in directory: OrdererDirectory, today: CivilDate, branches: BranchDirectory) -> Decision {
+        let decision = decide(record, in: directory)
+        guard case .issue = decision else { return decision }
+        let problems = IssuanceChecks.problems(record, today: today, branches: branches)
+        return problems.isEmpty ? decision : .reject(RecordRejection(problems))
+    }
+
     /// A new version of an issued contract (a key reissue, a change, a cancellation) stays in the
     /// medium and with the addressee it was issued to, whatever the orderer adopts today; the
     /// directory's current rules (addresses, subjects) still apply when the orderer is in it.
     static func decideForIssued(_ record: ContractRecord, issued: Certificate, in directory: OrdererDirectory) -> (Orderer, title: String) {
         (directory.orderer(for: record) ?? Orderer(name: record.orderer.name, title: issued.obligee.title), issued.obligee.title)
+    }
+
+    /// A change (変更) on the day `today`: the dated checks, then the orderer and addressee it was issued
+    /// to, whose `required_fields` hold for every version.
+    static func decideChange(
+        _ record: ContractRecord, issued: Certificate, in directory: OrdererDirectory, today: CivilDate, branches: BranchDirectory
+    ) -> Decision {
+        let problems = IssuanceChecks.problems(record, today: today, branches: branches)
+        guard problems.isEmpty else { return .reject(RecordRejection(problems)) }
+        let (orderer, title) = decideForIssued(record, issued: issued, in: directory)
+        if let rejection = missingRequiredField(record, orderer) { return .reject(rejection) }
+        return .issue(orderer, title: title)
+    }
+
+    /// What `preview` renders with when a run would not issue the record (it renders anyway and says
+    /// why): the directory's orderer if it has one, the record's title, else the orderer's, else its name.
+    static func previewAddressee(_ record: ContractRecord, in directory: OrdererDirectory) -> (Orderer, title: String) {
+        let orderer = directory.orderer(for: record) ?? Orderer(name: record.orderer.name, title: record.orderer.title)
+        return (orderer, record.orderer.title ?? orderer.title ?? record.orderer.name)
     }
 }

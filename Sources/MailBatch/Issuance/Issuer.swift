@@ -11,12 +11,16 @@ struct Issuer: Sendable {
         /// The time-stamp authority did not answer: the record waits in processing/ for the next run.
         case timestampUnavailable(String)
         case alreadyIssued(String)
+        /// A file of the issued contract cannot be read (its key file, for a cancellation): this
+        /// record is held, the run goes on.
+        case unreadable(String)
 
         var description: String {
             switch self {
             case .fileSystem(let error): error.description
             case .template(let message), .timestampUnavailable(let message): message
             case .alreadyIssued(let number): "contract \(number) was issued meanwhile"
+            case .unreadable(let message): message
             }
         }
     }

@@ -25,16 +25,12 @@ struct Preview {
         let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
         let directory = try OrdererDirectory.load(configuration)
         // The run's own decision; a preview renders anyway and says what a run would do instead.
-        var orderer = directory.orderer(for: record) ?? Orderer(name: record.orderer.name, title: record.orderer.title)
-        var title = record.orderer.title ?? orderer.title ?? record.orderer.name
-        switch IssuancePolicy.decide(record, in: directory) {
+        var (orderer, title) = IssuancePolicy.previewAddressee(record, in: directory)
+        let today = JST.components(epochSeconds: now()).date
+        switch IssuancePolicy.decide(record, in: directory, today: today, branches: configuration.branches) {
         case .issue(let found, let addressee): (orderer, title) = (found, addressee)
         case .paper(let reason): FileHandleStderr.write("note: \(file) would not be issued electronically: \(reason)\n")
-        case .reject(let rejection): FileHandleStderr.write("note: \(file) would be rejected by a run: \(rejection.description)\n")
-        }
-        let today = JST.components(epochSeconds: now()).date
-        for problem in IssuanceChecks.problems(record, today: today, branches: configuration.branches) {
-            FileHandleStderr.write("note: \(file) would be rejected by a run today: \(problem.description)\n")
+        case .reject(let rejection): FileHandleStderr.write("note: \(file) would be rejected by a run today: \(rejection.description)\n")
         }
         let bundle = try IssueBuilder(configuration: configuration, templates: templates, signer: try configuration.loadSigner())
             .build(

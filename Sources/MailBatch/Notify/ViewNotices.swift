@@ -1,7 +1,7 @@
 import Foundation
 
-/// `[notify] contractor_on_view`: one short mail to the contractor when the orderer first views a
-/// certificate version, so nobody has to phone to ask whether the key notice arrived. A run queues
+/// `[notify] contractor_on_view`: one short mail to the contractor when a certificate version is first
+/// opened with its key (the orderer or anyone else holding the key: a view is not a confirmation). A run queues
 /// it like any message (outbox, retries, bounces); the view is marked as told only after its mail is
 /// queued, and a notice already waiting in the outbox is not queued twice.
 struct ViewNotices {
@@ -25,16 +25,14 @@ struct ViewNotices {
             let mail = try MessageComposer(mail: configuration.mail, templates: templates).viewNoticeMessage(
                 facts, viewedAt: view.at, epochSeconds: epoch)
             let key = MessageKey(contract: number, version: certificate.currentVersion, role: .viewNotice)
-            let file = "\(MessageRole.viewNotice)-\(Spool.viewVersion(certificate.keyDigest)).eml"
-            try spool.write(mail.rendered(), to: "\(folder.messages)/\(file)")
+            let file = key.viewNoticeName(viewVersion: Spool.viewVersion(certificate.keyDigest))
             let envelope = Envelope(
                 key: key, messageID: mail.messageID, mailFrom: configuration.mail.from.address, recipients: mail.envelopeRecipients,
                 messagePath: key.storedPath(file), queuedAt: epoch)
-            try spool.write(envelope.encoded(), to: spool.outboxFile(key))
+            let line =
+                "\(JST.iso8601(epochSeconds: epoch)) version \(certificate.currentVersion) was first opened with its key at \(JST.iso8601(epochSeconds: view.at)) (\(view.client)); the contractor is told by mail"
+            try ContractStore(spool: spool).queue(envelope, storing: (file, mail.rendered()), history: line)
             try spool.markViewNotified(number: number, keyDigest: certificate.keyDigest)
-            try? PosixFS.appendLine(
-                "\(JST.iso8601(epochSeconds: epoch)) version \(certificate.currentVersion) was first opened with its key at \(JST.iso8601(epochSeconds: view.at)) (\(view.client)); the contractor is told by mail",
-                to: folder.history)
             queued += 1
         }
         return queued

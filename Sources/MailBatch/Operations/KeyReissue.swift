@@ -50,20 +50,23 @@ struct KeyReissue {
     }
 
     func revoke(_ number: String, reason: String) throws -> [String] {
-        let (folder, certificate, _) = try load(number)
+        let store = ContractStore(spool: spool)
+        _ = try spool.requireIssued(number)
+        if let dropped = try store.finishPendingRevocation(number) {
+            return dropped.map { "dropped outbox/\($0): a revoked certificate is not announced" } + [
+                "contract \(number) revoked (the revocation an interrupted command began is finished)"
+            ]
+        }
+        let (_, certificate, _) = try load(number)
         guard certificate.state != .revoked else { return ["contract \(number) was already revoked on \(certificate.revokedAt ?? "?")"] }
         var revoked = certificate
         revoked.state = .revoked
         revoked.revokedAt = JST.iso8601(epochSeconds: now())
         revoked.revocationReason = reason
         let json = try CertificateSigner.document(revoked, signedBy: try configuration.loadSigner())
-        try spool.write(json.pretty, to: folder.certificate)
-        var done: [String] = []
-        for file in try spool.queueEntries(in: spool.outbox, of: number) {
-            try PosixFS.remove("\(spool.outbox)/\(file)")
-            done.append("dropped outbox/\(file): a revoked certificate is not announced")
-        }
-        try PosixFS.appendLine("\(revoked.revokedAt!) certificate revoked by \(ProcessUser.name): \(reason)", to: folder.history)
+        let line = "\(revoked.revokedAt!) certificate revoked by \(ProcessUser.name): \(reason.replacingOccurrences(of: "\n", with: " "))"
+        let dropped = try store.revoke(number, certificate: Array(json.pretty.utf8), history: line)
+        let done = dropped.map { "dropped outbox/\($0): a revoked certificate is not announced" }
         return done + ["contract \(number) revoked"]
     }
 }

@@ -47,6 +47,7 @@ struct Requeue {
             }
             var envelope = try Envelope.decode(PosixFS.read(folder.envelope(key)))
             let epoch = now()
+            var copy: (name: String, bytes: [UInt8])?
             if address != nil || cc != nil {
                 var message = try PosixFS.read(folder.message(key))
                 // Envelopes from before To and Cc were kept apart: the Cc is read from the stored message.
@@ -65,8 +66,8 @@ struct Requeue {
                     message = HeaderRewrite.removing("Cc", in: message)
                 case nil: break
                 }
-                let file = "\(key.stem).resend-\(epoch).eml"
-                try PosixFS.writeAtomically(message, to: "\(folder.messages)/\(file)", tempFolder: spool.temp)
+                let file = key.resendName(epoch: epoch)
+                copy = (file, message)
                 envelope = Envelope(
                     key: key, messageID: envelope.messageID, mailFrom: envelope.mailFrom, recipients: to + copies, cc: copies,
                     messagePath: key.storedPath(file), queuedAt: epoch)
@@ -80,11 +81,10 @@ struct Requeue {
             envelope.pending = nil
             envelope.refused = nil
             envelope.recipientBounces = nil
-            try spool.write(envelope.encoded(), to: target)
-            try spool.clearRecipientProblems(key)
             let line =
                 "\(JST.iso8601(epochSeconds: epoch)) resend of the \(role) mail to \(envelope.recipients.joined(separator: ", ")) requested by \(ProcessUser.name)"
-            try PosixFS.appendLine(line, to: folder.history)
+            try ContractStore(spool: spool).queue(envelope, storing: copy, history: line)
+            try spool.clearRecipientProblems(key)
             done.append("\(role): queued to \(envelope.recipients.joined(separator: ", "))")
         }
         return done
@@ -117,23 +117,17 @@ struct Requeue {
         for file in try spool.queueEntries(in: spool.failed, of: number) {
             let path = "\(spool.failed)/\(file)"
             guard var envelope = try? Envelope.decode(PosixFS.read(path)) else { continue }
-            let target = "\(spool.outbox)/\(envelope.fileName)"
-            if PosixFS.exists(target) {
-                done.append("failed/\(file): left (outbox/\(envelope.fileName) is already queued)")
-                continue
-            }
             envelope.queuedAt = epoch
             envelope.nextAttemptAt = epoch
             // A new sending: a new return-path token; the bounce stays in the history.
             envelope.token = nil
             envelope.tokens = nil
             envelope.bounce = nil
-            try spool.write(envelope.encoded(), to: path)
-            try PosixFS.move(path, to: target)
-            try PosixFS.syncDirectory(spool.outbox)
-            try PosixFS.syncDirectory(spool.failed)
             let line = "\(JST.iso8601(epochSeconds: epoch)) retry of the failed \(envelope.role) mail requested by \(ProcessUser.name)"
-            try? PosixFS.appendLine(line, to: ContractFolder(path: spool.contractFolder(envelope.contractNumber)).history)
+            guard try ContractStore(spool: spool).retryFailed(file, as: envelope, history: line) else {
+                done.append("failed/\(file): left (outbox/\(envelope.fileName) is already queued)")
+                continue
+            }
             done.append("failed/\(file): back in the outbox, due now")
         }
         return done

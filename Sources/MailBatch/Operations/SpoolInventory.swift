@@ -119,7 +119,7 @@ struct SpoolInventory: Codable, Sendable {
             let line = { (prefix: String) in note.split(separator: "\n").first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) } ?? "" }
             inventory.waiting.append(WaitingRecord(file: String(file.dropLast(".wait.txt".count)), reason: line("reason: "), since: line("waiting since: ")))
         }
-        for file in try PosixFS.list(spool.failed) where file.hasSuffix(".json") || file.contains(".json.") {
+        for file in try spool.queueEntries(in: spool.failed, of: nil) {
             if let bounce = (try? Envelope.decode(PosixFS.read("\(spool.failed)/\(file)")))?.bounce {
                 inventory.bounced += 1
                 inventory.bounceReasons[bounce.reason ?? "undefined", default: 0] += 1

@@ -33,13 +33,4 @@ enum Eligibility {
         }
         return .eligible(orderer)
     }
-
-    /// The decision for a record; an eligible orderer comes with the rules for the record's guarantee type.
-    static func decide(_ record: ContractRecord, in directory: OrdererDirectory) -> Decision {
-        let decision = decide(
-            orderer: record.orderer.name, category: record.project.category, contractOn: record.project.contractOn,
-            publicNoticeOn: record.project.publicNoticeOn, in: directory)
-        guard case .eligible(let orderer) = decision else { return decision }
-        return .eligible(orderer.rules(for: record.guaranteeType))
-    }
 }

@@ -44,10 +44,20 @@ enum SigningKeyFile {
     }
 
     private static func read(_ path: String) throws(Failure) -> String {
-        guard case .bytes(let bytes)? = try? PosixFS.readRegularFile(path, limit: 64 * 1024), let text = String(validating: bytes, as: UTF8.self) else {
-            throw Failure(description: "cannot read \(path) (a PEM file of at most 64 KiB)")
+        // The system's reason is kept: a permission problem or a missing file each say what they are.
+        let read: PosixFS.ReadOutcome
+        do {
+            read = try PosixFS.readRegularFile(path, limit: 64 * 1024)
+        } catch {
+            throw Failure(description: error.description)
         }
-        return text
+        switch read {
+        case .bytes(let bytes):
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw Failure(description: "\(path) is not a PEM file (not UTF-8 text)") }
+            return text
+        case .tooLarge(let size): throw Failure(description: "\(path) is \(size) bytes; a PEM key file is at most 64 KiB")
+        case .notRegularFile(let kind): throw Failure(description: "\(path) is \(kind), not a regular file (a PEM key file)")
+        }
     }
 }
 

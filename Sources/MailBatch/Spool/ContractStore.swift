@@ -22,8 +22,9 @@ struct ContractFiles: Sendable {
 /// The one owner of committing a contract version (docs/architecture.md: one owner for each durable act). A version
 /// is written into a temp folder, put on disk with one syncfs(2), and committed in one step: a rename
 /// for a new contract, an atomic exchange for a new version of an issued one. Then its mails are
-/// queued and the history says so. An exchange is preceded by a pending-commit journal entry, so a
+/// queued and the history says so. The commit is preceded by a pending-commit journal entry, so a
 /// crash anywhere after it is finished by the next run (`finishPending`); before it, nothing changed.
+/// A revocation, a re-send and a view notice go through it too (`ContractStore+Revoke`, `+Queue`).
 ///
 /// The folder holds the current version at its top (`certificate.json`, `key`, `record.json`,
 /// `source.json`, `documents/`), every earlier version below `versions/<n>/` in the same shape, every
@@ -67,19 +68,28 @@ struct ContractStore: Sendable {
             }
             log += Array("\(JST.iso8601(epochSeconds: now)) \(history)\n".utf8)
             try PosixFS.writeNew(log, to: built.history, sync: false)
+            // A new contract's journal entry is written before the one syncfs that makes the folder
+            // durable, so it costs no flush of its own; a kill after the rename is finished by the next run.
+            let pending = mode == .new ? try recordNew(number) : nil
             try built.makeDurable()
             switch mode {
             case .new:
-                if PosixFS.exists(final.path) { throw Failure.alreadyIssued(number) }
-                // Another worker may have committed the same number since the check: rename(2) then
-                // fails on the non-empty folder, and this version (with its key) is dropped unseen.
-                if rename(temp, final.path) != 0 {
-                    let code = errno
-                    if code == ENOTEMPTY || code == EEXIST { throw Failure.alreadyIssued(number) }
-                    throw FileSystemError("move \(temp) to", final.path, code: code)
+                do {
+                    if PosixFS.exists(final.path) { throw Failure.alreadyIssued(number) }
+                    // Another worker may have committed the same number since the check: rename(2) then
+                    // fails on the non-empty folder, and this version (with its key) is dropped unseen.
+                    if rename(temp, final.path) != 0 {
+                        let code = errno
+                        if code == ENOTEMPTY || code == EEXIST { throw Failure.alreadyIssued(number) }
+                        throw FileSystemError("move \(temp) to", final.path, code: code)
+                    }
+                } catch {
+                    if let pending { try? PosixFS.remove(pending) }
+                    throw error
                 }
                 try PosixFS.syncDirectory(spool.contracts)
                 try spool.enqueue(final, now: now)
+                if let pending { try PosixFS.remove(pending) }
                 return (final, [])
             case .replacing, .superseding:
                 if case .superseding(let previous) = mode, final.currentVersion != previous {
@@ -157,33 +167,6 @@ struct ContractStore: Sendable {
             } else {
                 try link("\(from)/\(name)", "\(to)/\(name)")
             }
-        }
-    }
-
-    // MARK: - The pending-commit journal
-
-    private func entry(_ number: String) -> String { "\(spool.journal)/commit-\(number)" }
-
-    private func recordPending(_ number: String) throws(FileSystemError) {
-        try PosixFS.makeDirectory(spool.journal)
-        try spool.write("commit \(number)\n", to: entry(number))
-    }
-
-    /// After the exchange: drop the old version's queued mails, queue the new ones, clear the entry.
-    private func finish(_ number: String, now: Int) throws(FileSystemError) -> [String] {
-        let folder = ContractFolder(path: spool.contractFolder(number))
-        let dropped = try spool.dropStaleQueued(folder, number: number)
-        try spool.enqueue(folder, now: now)
-        try PosixFS.remove(entry(number))
-        return dropped
-    }
-
-    /// Finishes every commit a crash left between its exchange and its queueing (each run does this first).
-    func finishPending(now: Int) throws(FileSystemError) {
-        let names = (try? PosixFS.list(spool.journal)) ?? []
-        // (`reissue-<番号>` entries of format-1 spools become `commit-` entries in `mailbatch upgrade`.)
-        for name in names where name.hasPrefix("commit-") {
-            _ = try finish(String(name.dropFirst("commit-".count)), now: now)
         }
     }
 }

@@ -28,6 +28,24 @@ struct MessageKey: Hashable, Sendable, CustomStringConvertible {
     /// In `outbox/` and `failed/`: `R07-4621-000123.v2.contractor.json`.
     var queueName: String { "\(contract).\(stem).json" }
 
+    /// Whether a file in `outbox/` or `failed/` is a queue entry (of contract `number`, when given):
+    /// `<queueName>`, or `<queueName>.N` for a second failure of the same message that found the
+    /// first one still in `failed/` (`Spool.freeName`).
+    static func isQueueEntry(_ file: String, of number: String? = nil) -> Bool {
+        guard !file.hasPrefix("."), number.map({ file.hasPrefix($0 + ".") }) ?? true else { return false }
+        if file.hasSuffix(".json") { return true }
+        guard let dot = file.lastIndex(of: ".") else { return false }
+        let n = file[file.index(after: dot)...]
+        return !n.isEmpty && n.allSatisfy { $0.isASCII && $0.isNumber } && file[..<dot].hasSuffix(".json")
+    }
+
+    /// A stored copy with changed addresses, for a re-send: `v2.contractor.resend-1700000000.eml`.
+    func resendName(epoch: Int) -> String { "\(stem).resend-\(epoch).eml" }
+
+    /// The stored view notice of one key (a reissue's new key is viewed, and noticed, anew):
+    /// `view_notice-<16 hex of the key's digest>.eml`, `v2.view_notice-….eml` for a later version.
+    func viewNoticeName(viewVersion: String) -> String { "\(stem)-\(viewVersion).eml" }
+
     /// The stored message relative to the spool root, as an envelope names it.
     var messagePath: String { storedPath(emlName) }
 

@@ -19,10 +19,9 @@ extension Spool {
     /// `failed/R07-4621-000123.contractor.json`
     func failedFile(_ key: MessageKey) -> String { "\(failed)/\(key.queueName)" }
 
-    /// The queue entries (in `outbox/` or `failed/`) of one contract, or of all when `number` is nil.
+    /// The queue entries (in `outbox/` or `failed/`) of one contract, or of all when `number` is nil,
+    /// including `failed/`'s `<queueName>.N` entries.
     func queueEntries(in folder: String, of number: String?) throws(FileSystemError) -> [String] {
-        try PosixFS.list(folder).filter { file in
-            file.hasSuffix(".json") && !file.hasPrefix(".") && (number.map { file.hasPrefix($0 + ".") } ?? true)
-        }
+        try PosixFS.list(folder).filter { MessageKey.isQueueEntry($0, of: number) }
     }
 }

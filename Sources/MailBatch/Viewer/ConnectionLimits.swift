@@ -43,7 +43,7 @@ final class RequestHeadTimeout: ChannelDuplexHandler, RemovableChannelHandler {
     private func arm(_ context: ChannelHandlerContext) {
         disarm()
         let loopBound = NIOLoopBound((context, logger), eventLoop: context.eventLoop)
-        pending = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: timeout) {
+        pending = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
             let (context, logger) = loopBound.value
             logger.info("connection closed: no complete request head in time", metadata: ["peer": "\(context.remoteAddress?.ipAddress ?? "?")"])
             context.close(promise: nil)

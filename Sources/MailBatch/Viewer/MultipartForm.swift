@@ -5,7 +5,8 @@ struct MultipartForm {
 
     init(contentType: String, body: [UInt8]) {
         let (mime, _) = MIMEEntity.parameterized(contentType)
-        guard mime == "multipart/form-data", !contentType.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+        // By bytes: "\r\n" is one Character in Swift, equal to neither "\r" nor "\n".
+        guard mime == "multipart/form-data", !contentType.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) else {
             parts = []
             return
         }

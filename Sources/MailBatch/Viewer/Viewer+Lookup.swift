@@ -36,8 +36,11 @@ extension Viewer {
             audit(client, number: number, outcome: "refused (client locked)")
             return locked(until: until)
         }
-        // The attempt files are locked across processes (`LockedFile`), so two viewers share one count.
-        let outcome = try verification.verify(number: number, key: form.key ?? "", requester: "viewer \(client)")
+        // The attempt files are locked across processes (`LockedFile`), so two viewers share one count;
+        // flock and fdatasync block, so they run on NIO's thread pool, not on the request's executor.
+        let verification = verification
+        let key = form.key ?? ""
+        let outcome = try await Self.blocking { try verification.verify(number: number, key: key, requester: "viewer \(client)") }
         audit(client, number: number, outcome: outcome.logWord)
         switch outcome {
         case .superseded(let old, _, _):
@@ -48,11 +51,12 @@ extension Viewer {
             if certificate.state == .valid {
                 // The orderer's first view of this version: `show` prints it, a run may tell the contractor.
                 do {
-                    if try spool.recordFirstView(number: number, keyDigest: certificate.keyDigest, client: client, at: time) {
+                    let (spool, digest) = (spool, certificate.keyDigest)
+                    if try await Self.blocking({ try spool.recordFirstView(number: number, keyDigest: digest, client: client, at: time) }) {
                         logger.notice("first opening of this version with its key recorded", metadata: ["contract": "\(number)", "client": "\(client)"])
                     }
                 } catch {
-                    logger.error("cannot record the orderer's view", metadata: ["contract": "\(number)", "error": "\(error.description)"])
+                    logger.error("cannot record the orderer's view", metadata: ["contract": "\(number)", "error": "\(error)"])
                 }
             }
             return redirect("/certificate", cookies: [cookie(Self.sessionCookie, id, maxAge: sessions.lifetimeSeconds)])
