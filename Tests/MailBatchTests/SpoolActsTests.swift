@@ -118,7 +118,7 @@ import Testing
         #expect(!MessageKey.isQueueEntry("R07-4621-000123.contractor.eml"))
         #expect(!MessageKey.isQueueEntry("R07-4621-000123.contractor.eml.1"))
         #expect(
-            MessageKey(contract: "R07-4621-000123", version: 2, role: .viewNotice).viewNoticeName(viewVersion: "0123456789abcdef")
+            MessageKey(contract: "R07-4621-000123", version: 2, role: .viewNotice).noticeName(keyVersion: "0123456789abcdef")
                 == "v2.view_notice-0123456789abcdef.eml")
     }
 
@@ -131,7 +131,7 @@ import Testing
         #expect(try notices.queue(t.spool) == 1)
         let key = MessageKey(contract: Self.number, role: .viewNotice)
         let envelope = try Envelope.decode(PosixFS.read(t.spool.outboxFile(key)))
-        #expect(envelope.messagePath == key.storedPath(key.viewNoticeName(viewVersion: Spool.viewVersion(certificate.keyDigest))))
+        #expect(envelope.messagePath == key.storedPath(key.noticeName(keyVersion: Spool.viewVersion(certificate.keyDigest))))
         #expect(envelope.recipients == ["keiri@hioki-kensetsu.example.jp"])
         let folder = ContractFolder(path: t.spool.contractFolder(Self.number))
         #expect(String(decoding: try PosixFS.read(folder.history), as: UTF8.self).contains("the contractor is told by mail"))

@@ -28,8 +28,8 @@ enum SendPermission: Equatable {
 }
 
 extension MessageRole {
-    /// A key mail is true only for its version; a view notice stays true after a change.
-    var endsWithItsVersion: Bool { self != .viewNotice }
+    /// A key mail is true only for its version; a view or receipt notice stays true after a change.
+    var endsWithItsVersion: Bool { self != .viewNotice && self != .receiptNotice }
 }
 
 extension Envelope {

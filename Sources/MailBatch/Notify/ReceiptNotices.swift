@@ -25,18 +25,15 @@ struct ReceiptNotices {
             let epoch = now()
             let mail = try MessageComposer(mail: configuration.mail, templates: templates).receiptNoticeMessage(
                 facts, receipt: receipt, epochSeconds: epoch)
-            let queueKey = MessageKey(contract: number, version: certificate.currentVersion, role: .receiptNotice)
-            let file = "\(MessageRole.receiptNotice)-\(Spool.viewVersion(certificate.keyDigest)).eml"
-            try spool.write(mail.rendered(), to: "\(folder.messages)/\(file)")
+            let key = MessageKey(contract: number, version: certificate.currentVersion, role: .receiptNotice)
+            let file = key.noticeName(keyVersion: Spool.viewVersion(certificate.keyDigest))
             let envelope = Envelope(
-                messageID: mail.messageID, contractNumber: number, role: .receiptNotice,
-                version: queueKey.version == 1 ? nil : queueKey.version, mailFrom: configuration.mail.from.address,
-                recipients: mail.envelopeRecipients, messagePath: queueKey.storedPath(file), queuedAt: epoch, nextAttemptAt: epoch, attempts: [])
-            try spool.write(envelope.encoded(), to: spool.outboxFile(queueKey))
+                key: key, messageID: mail.messageID, mailFrom: configuration.mail.from.address, recipients: mail.envelopeRecipients,
+                messagePath: key.storedPath(file), queuedAt: epoch)
+            let line =
+                "\(JST.iso8601(epochSeconds: epoch)) the orderer confirmed receipt of version \(certificate.currentVersion) at \(JST.iso8601(epochSeconds: receipt.at)) (\(receipt.client)); the contractor is told by mail"
+            try ContractStore(spool: spool).queue(envelope, storing: (file, mail.rendered()), history: line)
             try spool.markReceiptNotified(number: number, keyDigest: certificate.keyDigest)
-            try? PosixFS.appendLine(
-                "\(JST.iso8601(epochSeconds: epoch)) the orderer confirmed receipt at \(JST.iso8601(epochSeconds: receipt.at)) (\(receipt.client)); the contractor is told by mail",
-                to: folder.history)
             queued += 1
         }
         return queued

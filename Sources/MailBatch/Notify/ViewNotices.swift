@@ -25,7 +25,7 @@ struct ViewNotices {
             let mail = try MessageComposer(mail: configuration.mail, templates: templates).viewNoticeMessage(
                 facts, viewedAt: view.at, epochSeconds: epoch)
             let key = MessageKey(contract: number, version: certificate.currentVersion, role: .viewNotice)
-            let file = key.viewNoticeName(viewVersion: Spool.viewVersion(certificate.keyDigest))
+            let file = key.noticeName(keyVersion: Spool.viewVersion(certificate.keyDigest))
             let envelope = Envelope(
                 key: key, messageID: mail.messageID, mailFrom: configuration.mail.from.address, recipients: mail.envelopeRecipients,
                 messagePath: key.storedPath(file), queuedAt: epoch)

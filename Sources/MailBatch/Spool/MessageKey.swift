@@ -42,9 +42,9 @@ struct MessageKey: Hashable, Sendable, CustomStringConvertible {
     /// A stored copy with changed addresses, for a re-send: `v2.contractor.resend-1700000000.eml`.
     func resendName(epoch: Int) -> String { "\(stem).resend-\(epoch).eml" }
 
-    /// The stored view notice of one key (a reissue's new key is viewed, and noticed, anew):
-    /// `view_notice-<16 hex of the key's digest>.eml`, `v2.view_notice-….eml` for a later version.
-    func viewNoticeName(viewVersion: String) -> String { "\(stem)-\(viewVersion).eml" }
+    /// The stored notice (of a view or a receipt) of one key (a reissue's new key is noticed anew):
+    /// `view_notice-<16 hex of the key's digest>.eml`, `v2.receipt_notice-….eml` for a later version.
+    func noticeName(keyVersion: String) -> String { "\(stem)-\(keyVersion).eml" }
 
     /// The stored message relative to the spool root, as an envelope names it.
     var messagePath: String { storedPath(emlName) }
