@@ -47,10 +47,3 @@ struct MailBatch: AsyncParsableCommand {
         }
     }
 }
-
-enum FileHandleStderr {
-    static func write(_ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-    }
-}

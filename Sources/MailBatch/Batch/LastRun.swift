@@ -24,20 +24,23 @@ struct LastRun: Codable, Sendable, Equatable {
         case stoppedBy = "stopped_by"
     }
 
-    init(report: RunReport, exitCode: Int32, startedAt: Int, finishedAt: Int) {
-        self.startedAt = JST.iso8601(epochSeconds: startedAt)
-        self.finishedAt = JST.iso8601(epochSeconds: finishedAt)
+    init(
+        startedAt: String, finishedAt: String, exitCode: Int32, issued: Int, paper: Int, rejected: Int, duplicates: Int, sent: Int,
+        deferred: Int, failed: Int, bounced: Int?, stoppedBy: String?, warnings: [String]
+    ) {
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
         self.exitCode = exitCode
-        issued = report.issued + report.completed
-        paper = report.paper
-        rejected = report.rejected
-        duplicates = report.duplicates
-        sent = report.delivery.sent
-        deferred = report.delivery.deferred
-        failed = report.delivery.failed
-        bounced = report.bounces.bounced
-        stoppedBy = report.stoppedBy
-        warnings = report.warnings
+        self.issued = issued
+        self.paper = paper
+        self.rejected = rejected
+        self.duplicates = duplicates
+        self.sent = sent
+        self.deferred = deferred
+        self.failed = failed
+        self.bounced = bounced
+        self.stoppedBy = stoppedBy
+        self.warnings = warnings
     }
 
     static func path(_ spool: Spool) -> String { spool.root + "/last-run.json" }

@@ -196,11 +196,3 @@ enum ConfigurationLoader {
         path.hasPrefix("/") ? path : "\(base)/\(path)"
     }
 }
-
-extension StringProtocol {
-    func trimmingSuffix(while predicate: (Character) -> Bool) -> SubSequence {
-        var end = endIndex
-        while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
-        return self[..<end]
-    }
-}

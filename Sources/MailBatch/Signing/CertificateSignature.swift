@@ -47,7 +47,7 @@ enum CertificateSignature {
         }
         members["signature"] = .object([
             "algorithm": .string(algorithm), "key_id": .string(keyID), "fields": .object(fields),
-            "value": .string(MIMEEncoder.base64(signature)),
+            "value": .string(Data(signature).base64EncodedString()),
         ])
         return .object(members)
     }
