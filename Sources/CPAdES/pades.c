@@ -11,6 +11,7 @@
 #include <openssl/ts.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,8 +329,14 @@ static size_t collect(char *data, size_t size, size_t count, void *user) {
     return n;
 }
 
+/* libcurl's global setup, once per process, before this module's first transfer (the SMTP side does
+   the same for its own; libcurl counts the calls). */
+static pthread_once_t mb_curl_once = PTHREAD_ONCE_INIT;
+static void mb_curl_global_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
 size_t mb_tsa_post_all(const char *url, long timeout_seconds, const uint8_t *const *queries, const size_t *query_lens, size_t count,
     uint8_t **replies, size_t *reply_lens, char *reasons, size_t reasonlen) {
+    pthread_once(&mb_curl_once, mb_curl_global_init);
     CURLM *multi = curl_multi_init();
     CURL **easies = calloc(count, sizeof *easies);
     struct reply_buffer *buffers = calloc(count, sizeof *buffers);

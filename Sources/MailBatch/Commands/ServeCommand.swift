@@ -28,7 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try SpoolFormat.check(spool)
         try PosixFS.makeDirectory(spool.verify)
-        var viewer = try Viewer(configuration: configuration, logger: options.makeLogger())
+        var viewer = try Viewer(
+            configuration: configuration, logger: options.makeLogger(), receiptMailer: try ReceiptMailer(configuration: configuration))
         viewer.servedWithTLS = tlsCert != nil
         let tls = tlsCert.flatMap { cert in tlsKey.map { (certificate: cert, key: $0) } }
         try await ViewerServer(viewer: viewer, host: listen.host, port: listen.port, tls: tls).run()

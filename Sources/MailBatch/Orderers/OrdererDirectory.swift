@@ -31,13 +31,6 @@ struct OrdererDirectory: Sendable {
         return OrdererDirectory(orderers: orderers, asOf: asOf)
     }
 
-    /// The directory as it applies to the configured surety.
-    static func load(_ configuration: Configuration) throws(ConfigurationError) -> OrdererDirectory {
-        var directory = try load(overrides: configuration.orderersFile)
-        directory.surety = configuration.mail.suretyName
-        return directory
-    }
-
     /// Orderers sorted by prefecture (national first), then by name: those that accept the surety's certificates.
     var sorted: [Orderer] {
         orderers.values.filter { $0.accepts(surety: surety) }.sorted { ($0.prefecture, $0.name) < ($1.prefecture, $1.name) }

@@ -15,7 +15,6 @@ struct TimestampAuthority: Sendable {
     /// One reply per query, in order; throws when any of them got none.
     func post(_ queries: [[UInt8]]) throws(Unavailable) -> [[UInt8]] {
         if queries.isEmpty { return [] }
-        CurlGlobal.initializeOnce()
         let count = queries.count
         let reasonLength = 256
         var reasons = [CChar](repeating: 0, count: count * reasonLength)

@@ -75,7 +75,7 @@ extension Viewer {
         let secret = ReceiptSecret.make()
         let clerk = Self.clerkField(form?.clerk)
         let link = ReceiptLink(
-            contract: c.contractNumber, version: Spool.viewVersion(c.keyDigest), requestedAt: time, expiresAt: time + ReceiptMailer.lifetimeSeconds,
+            contract: c.contractNumber, version: Spool.viewVersion(c.keyDigest), requestedAt: time, expiresAt: time + ReceiptLinkLifetime.seconds,
             clerk: clerk)
         do {
             try spool.storeReceiptLink(secret: secret, link)

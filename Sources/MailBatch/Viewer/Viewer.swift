@@ -22,21 +22,21 @@ struct Viewer: Sendable {
     let sessions = SessionStore()
     let tokens = FormToken()
     let clients = ClientLockout()
-    let receiptMailer: ReceiptMailer
+    let receiptMailer: any ReceiptLinkMailing
 
     static let formLimit = 8 * 1024
     static let uploadLimit = 512 * 1024
     static let sessionCookie = "mb_session"
     static let formCookie = "mb_form"
 
-    init(configuration: Configuration, logger: Logger) throws(ConfigurationError) {
+    init(configuration: Configuration, logger: Logger, receiptMailer: any ReceiptLinkMailing) throws(ConfigurationError) {
         spool = configuration.spool
         settings = configuration.viewer
         branches = configuration.branches
         office = configuration.branches.standard
         surety = configuration.mail.suretyName
         self.logger = logger
-        receiptMailer = try ReceiptMailer(configuration: configuration)
+        self.receiptMailer = receiptMailer
         do {
             pages = try ViewerPages(overrides: configuration.templatesDirectory)
         } catch {

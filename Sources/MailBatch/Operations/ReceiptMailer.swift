@@ -5,14 +5,12 @@ import Foundation
 /// registered address), the mail server, and the viewer's public address for the one-time link.
 /// The link goes to the orderer's registered address alone: the contractor, who also holds the key,
 /// never receives it, so only the orderer can confirm.
-struct ReceiptMailer: Sendable {
+struct ReceiptMailer: ReceiptLinkMailing {
     let directory: OrdererDirectory
     let smtp: SMTPSettings
     let mail: MailSettings
     let templates: TemplateLibrary
     let viewerURL: String?
-    /// How long a link stays valid.
-    static let lifetimeSeconds = 3 * 86_400
 
     init(configuration: Configuration) throws(ConfigurationError) {
         directory = try OrdererDirectory.load(configuration)
@@ -34,16 +32,11 @@ struct ReceiptMailer: Sendable {
         return (orderer, record, orderer.takesEmail ? orderer.emails : [])
     }
 
-    enum Outcome: Sendable {
-        case sent
-        case failed(String)
-    }
-
     /// Sends the link to the orderer's addresses, off the event loop; the secret is only in the mail.
     func send(
         _ certificate: Certificate, record: ContractRecord, orderer: Orderer, office: BranchOffice, secret: String, clerk: String, expiresAt: Int,
         base: String, epochSeconds: Int
-    ) async -> Outcome {
+    ) async -> ReceiptLinkOutcome {
         let facts = DocumentFacts(
             certificate: certificate, record: record, issuedOn: JST.components(epochSeconds: epochSeconds).date, key: "", office: office,
             viewerURL: viewerURL)
@@ -69,7 +62,7 @@ struct ReceiptMailer: Sendable {
         let from = mail.from.address
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                let result: Outcome
+                let result: ReceiptLinkOutcome
                 do {
                     let transport = try CurlSMTPTransport(settings: smtp)
                     switch transport.send(from: from, recipients: message.envelopeRecipients, message: message.rendered()) {
