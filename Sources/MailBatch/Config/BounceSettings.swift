@@ -5,7 +5,7 @@ struct BounceSettings: Sendable {
     /// A Maildir the relay delivers bounces into; every run takes up its `new/`.
     var maildir: String?
     /// How long the sisimai helper may read one message before it is killed.
-    var sisimaiTimeoutSeconds = defaultSisimaiTimeoutSeconds
+    var sisimaiTimeoutSeconds: Int = defaultSisimaiTimeoutSeconds
     /// What one run spends on returned mail at most; the rest waits for the next run.
     var budget = BounceBudget()
     /// How long a message set aside in `bounces/unmatched/` is kept.
@@ -17,8 +17,8 @@ struct BounceSettings: Sendable {
 /// The most one run spends taking up returned mail, so that a flood (anyone can mail the bounce
 /// address) cannot hold up issuance or the lock: at least one message is always taken up.
 struct BounceBudget: Sendable {
-    var seconds = 20
-    var bytes = 32 << 20
+    var seconds: Int = 20
+    var bytes: Int = 32 << 20
 }
 
 /// `[notify]`: who hears of a run in which something needs a person.
@@ -29,7 +29,7 @@ struct NotifySettings: Sendable {
     /// One short mail to the contractor when the orderer first views the certificate.
     var contractorOnView = false
     /// A certificate mailed to the orderer and not viewed after this long is reported.
-    var unviewedAfterSeconds = defaultUnviewedAfterSeconds
+    var unviewedAfterSeconds: Int = defaultUnviewedAfterSeconds
     /// A certificate mailed to the orderer and not confirmed received after this long is listed (off when unset).
     var unconfirmedAfterSeconds: Int?
 

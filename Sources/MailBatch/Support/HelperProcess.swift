@@ -12,7 +12,7 @@ struct HelperProcess: Sendable {
     var arguments: [String] = []
     var timeoutSeconds: Int
     /// Output beyond this is a failure (a helper gone wrong), not read into memory.
-    var outputLimit = 4 << 20
+    var outputLimit: Int = 4 << 20
 
     enum Outcome: Sendable, Equatable {
         case exited(status: Int32, output: [UInt8])
