@@ -8,6 +8,20 @@ let strict: [SwiftSetting] = [
 
 // Linux only: the code calls Glibc (flock, renameat2, malloc_trim) and links libcurl, pango, cairo and qpdf
 // from Debian. Apple platforms are not declared because they are not supported.
+// Library targets along the flow; each may use only those it lists (and what they use), so a
+// backwards use does not build. Declarations are `package`; `public` is only the executable's entry.
+//   Support    -> (C shims and packages only)
+//   Documents  -> Support
+//   Model      -> Support
+//   MIME       -> Model
+//   Store      -> Model
+//   Config     -> Store, MIME
+//   Issuance   -> Config, Documents
+//   Transport  -> Config
+//   Operations -> Issuance, Transport
+//   Run        -> Operations
+//   Viewer     -> Config
+//   Commands   -> Run, Viewer
 let package = Package(
     name: "mailbatch",
     products: [
@@ -60,38 +74,123 @@ let package = Package(
             resources: [.copy("orderers.toml")]
         ),
         .target(
-            name: "MailBatch",
+            name: "Support",
             dependencies: [
-                "CCurl",
+                "CLinux",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Documents",
+            dependencies: [
+                "Support",
                 "CLinux",
                 "CPangoCairo",
                 "CQPDF",
-                "CPAdES",
-                "Templates",
-                "OrdererData",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "Model",
+            dependencies: [
+                "Support",
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                "OrdererData",
+            ]
+        ),
+        .target(
+            name: "MIME",
+            dependencies: [
+                "Model"
+            ]
+        ),
+        .target(
+            name: "Store",
+            dependencies: [
+                "Model"
+            ]
+        ),
+        .target(
+            name: "Config",
+            dependencies: [
+                "Store",
+                "MIME",
+            ]
+        ),
+        .target(
+            name: "Issuance",
+            dependencies: [
+                "Config",
+                "Documents",
+                "CPAdES",
+                "CQPDF",
                 .product(name: "Mustache", package: "swift-mustache"),
+                "Templates",
+            ]
+        ),
+        .target(
+            name: "Transport",
+            dependencies: [
+                "Config",
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Operations",
+            dependencies: [
+                "Issuance",
+                "Transport",
+                "CPangoCairo",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Run",
+            dependencies: [
+                "Operations",
+                "CLinux",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Viewer",
+            dependencies: [
+                "Config",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(
+            name: "Commands",
+            dependencies: [
+                "Run",
+                "Viewer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "MailBatchCLI",
-            dependencies: ["MailBatch"]
+            dependencies: ["Commands"]
         ),
         .testTarget(
             name: "MailBatchTests",
-            dependencies: ["MailBatch", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "Support", "Documents", "Model", "MIME", "Store", "Config", "Issuance", "Transport", "Operations", "Run", "Viewer", "Commands",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             exclude: ["Fixtures"]
         ),
     ],
@@ -101,8 +200,11 @@ let package = Package(
 // libFuzzer targets, built only by scripts/fuzz (they have no main of their own).
 if Context.environment["MAILBATCH_FUZZ"] == "1" {
     package.targets.append(.target(name: "CFuzzMain"))
-    for name in ["FuzzRecord", "FuzzMIME", "FuzzConfig", "FuzzOrderers", "FuzzBounce"] {
-        package.targets.append(.executableTarget(name: name, dependencies: ["MailBatch", "CFuzzMain"]))
+    for (name, layers) in [
+        "FuzzBounce": ["Support", "Model", "Transport"], "FuzzConfig": ["Support", "Config"], "FuzzMIME": ["Support", "MIME"],
+        "FuzzOrderers": ["Support", "Model", "Config", "Viewer"], "FuzzRecord": ["Support", "Model"],
+    ] {
+        package.targets.append(.executableTarget(name: name, dependencies: layers.map { .target(name: $0) } + ["CFuzzMain"]))
         package.products.append(.executable(name: name, targets: [name]))
     }
 }

@@ -3,7 +3,9 @@ import CFuzzMain
 // libFuzzer target for the bounce reader: any bytes are read without a crash, a hang or unbounded
 // recursion, and whatever it calls a report names a status code of the form class.subject.detail.
 // Built only by scripts/fuzz.
-@testable import MailBatch
+@testable import Model
+@testable import Support
+@testable import Transport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzBounce(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

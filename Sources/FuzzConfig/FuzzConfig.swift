@@ -2,7 +2,8 @@
 // that names the file, never a crash, a hang or a read past the input. Built only by scripts/fuzz.
 import CFuzzMain
 
-@testable import MailBatch
+@testable import Config
+@testable import Support
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

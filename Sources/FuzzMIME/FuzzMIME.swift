@@ -3,7 +3,8 @@ import CFuzzMain
 // with no line over 76 columns and no CR or LF of its own. Built only by scripts/fuzz.
 import Foundation
 
-@testable import MailBatch
+@testable import MIME
+@testable import Support
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMIME(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -2,7 +2,10 @@
 // give orderers or a configuration error, never a crash. Built only by scripts/fuzz.
 import CFuzzMain
 
-@testable import MailBatch
+@testable import Config
+@testable import Model
+@testable import Support
+@testable import Viewer
 
 private let shipped: [String: Orderer] = (try? OrdererDirectory.load(overrides: nil).orderers) ?? [:]
 

@@ -2,7 +2,8 @@
 // rejection, never a crash. Built only by scripts/fuzz (MAILBATCH_FUZZ=1).
 import CFuzzMain
 
-@testable import MailBatch
+@testable import Model
+@testable import Support
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRecord(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -1,3 +1,3 @@
-import MailBatch
+import Commands
 
 await MailBatchMain.main()

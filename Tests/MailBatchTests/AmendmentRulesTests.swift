@@ -1,6 +1,9 @@
 import Testing
 
-@testable import MailBatch
+@testable import Issuance
+@testable import Model
+@testable import Run
+@testable import Support
 
 /// The rules of a change (変更) against the version it follows, without the spool.
 @Suite struct AmendmentRulesTests {

@@ -5,7 +5,13 @@ import Logging
 import Synchronization
 import Testing
 
-@testable import MailBatch
+@testable import Commands
+@testable import Config
+@testable import Model
+@testable import Run
+@testable import Store
+@testable import Support
+@testable import Transport
 
 /// Every message handed to the "server", and the replies it gives, in order; shared by the
 /// connections a run opens.

@@ -1,6 +1,8 @@
 import Testing
 
-@testable import MailBatch
+@testable import MIME
+@testable import Support
+@testable import Transport
 
 @Suite("Bounce reasons")
 struct BounceReasonTests {

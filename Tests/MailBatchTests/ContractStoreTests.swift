@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import MailBatch
+@testable import Issuance
+@testable import Model
+@testable import Store
+@testable import Support
 
 /// The store's acts on a temporary spool: commit, supersede, finishing a cut commit, revoke.
 @Suite("ContractStore") struct ContractStoreTests {

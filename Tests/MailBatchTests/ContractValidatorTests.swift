@@ -1,6 +1,7 @@
 import Testing
 
-@testable import MailBatch
+@testable import Model
+@testable import Support
 
 @Suite("Record validation")
 struct ContractValidatorTests {

@@ -1,6 +1,7 @@
 import Testing
 
-@testable import MailBatch
+@testable import Documents
+@testable import Support
 
 @Suite("Document script")
 struct DocumentScriptTests {

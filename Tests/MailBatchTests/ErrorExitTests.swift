@@ -1,6 +1,8 @@
 import Testing
 
-@testable import MailBatch
+@testable import Commands
+@testable import Run
+@testable import Support
 
 /// The command layer is the one place a run's outcome becomes the exit code cron sees.
 @Suite("ErrorExit") struct ErrorExitTests {

@@ -2,7 +2,10 @@ import CPangoCairo
 import Glibc
 import Testing
 
-@testable import MailBatch
+@testable import Documents
+@testable import Issuance
+@testable import Store
+@testable import Support
 
 /// The subset fonts are process-wide and other suites draw documents at the same time, so these
 /// tests assert what holds whatever generation another test made: coverage only grows, and the

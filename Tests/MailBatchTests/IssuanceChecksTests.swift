@@ -1,6 +1,7 @@
 import Testing
 
-@testable import MailBatch
+@testable import Model
+@testable import Support
 
 @Suite("Dated rules on the day of issuance, and the clock that decides the day")
 struct IssuanceChecksTests {

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import MailBatch
+@testable import Issuance
+@testable import Model
+@testable import Store
+@testable import Support
 
 /// Every route of the issuance decision, on the shipped orderer directory.
 @Suite("IssuancePolicy") struct IssuancePolicyTests {

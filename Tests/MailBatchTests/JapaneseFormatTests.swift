@@ -1,6 +1,7 @@
 import Testing
 
-@testable import MailBatch
+@testable import MIME
+@testable import Support
 
 @Suite("和暦 and amounts")
 struct JapaneseFormatTests {

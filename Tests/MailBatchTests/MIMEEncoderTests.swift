@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import MailBatch
+@testable import MIME
+@testable import Support
 
 @Suite("MIME encoding for Japanese mail")
 struct MIMEEncoderTests {

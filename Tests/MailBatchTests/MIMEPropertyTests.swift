@@ -2,7 +2,8 @@ import Foundation
 import PropertyBased
 import Testing
 
-@testable import MailBatch
+@testable import MIME
+@testable import Support
 
 /// Runs Python's email package as a helper process to decode headers the way mail clients' parsers do.
 final class PythonHeaderDecoder: @unchecked Sendable {

@@ -1,6 +1,7 @@
 import Testing
 
-@testable import MailBatch
+@testable import Model
+@testable import Support
 
 /// One key per message: every name it has in the spool, and parsing its Message-ID and VERP token back.
 @Suite struct MessageKeyTests {

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import MailBatch
+@testable import Config
+@testable import Issuance
+@testable import Model
+@testable import Support
+@testable import Viewer
 
 @Suite("Orderer directory and eligibility")
 struct OrdererDirectoryTests {

@@ -1,6 +1,8 @@
 import Testing
 
-@testable import MailBatch
+@testable import Documents
+@testable import Store
+@testable import Support
 
 @Suite("One surface, cut into documents")
 struct PDFSplitterTests {

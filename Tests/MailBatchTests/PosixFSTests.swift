@@ -1,7 +1,8 @@
 import Glibc
 import Testing
 
-@testable import MailBatch
+@testable import Store
+@testable import Support
 
 @Suite("Flushing a contract folder")
 struct PosixFSTests {

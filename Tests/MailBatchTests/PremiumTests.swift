@@ -1,6 +1,8 @@
 import Testing
 
-@testable import MailBatch
+@testable import Issuance
+@testable import Model
+@testable import Support
 
 @Suite("Premium and the e-Net discount")
 struct PremiumTests {

@@ -1,6 +1,8 @@
 import Testing
 
-@testable import MailBatch
+@testable import Config
+@testable import Support
+@testable import Transport
 
 @Suite("Retry schedule")
 struct RetryScheduleTests {

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import MailBatch
+@testable import Model
+@testable import Support
+@testable import Transport
 
 /// The bounce reader against a corpus of real-world formats (`Fixtures/bounces/`): Postfix's own
 /// reports (captured from the test relay), Exim, qmail, Exchange/Office 365, Gmail, and the

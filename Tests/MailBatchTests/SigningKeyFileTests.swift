@@ -1,6 +1,7 @@
 import Testing
 
-@testable import MailBatch
+@testable import Model
+@testable import Support
 
 /// A signing key file that cannot be read says why, in the system's words: a missing file, a path
 /// through a file, a folder in its place are told apart (a permission problem reads as one too).

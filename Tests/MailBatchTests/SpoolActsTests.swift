@@ -1,7 +1,13 @@
 import Foundation
 import Testing
 
-@testable import MailBatch
+@testable import Issuance
+@testable import Model
+@testable import Operations
+@testable import Run
+@testable import Store
+@testable import Support
+@testable import Viewer
 
 /// The rules behind the operator's commands and the run's sweeps, on a temporary spool: the
 /// cancellation rules, waiting records, revoke and reissue, re-send and retry, view notices, the

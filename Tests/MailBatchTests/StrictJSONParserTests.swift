@@ -1,6 +1,6 @@
 import Testing
 
-@testable import MailBatch
+@testable import Support
 
 @Suite("Strict JSON parser")
 struct StrictJSONParserTests {

@@ -1,6 +1,12 @@
 import Testing
 
-@testable import MailBatch
+@testable import Commands
+@testable import Config
+@testable import MIME
+@testable import Model
+@testable import Store
+@testable import Support
+@testable import Viewer
 
 /// The viewer's rules that need no server: who the client is behind a proxy, the client lockout,
 /// form tokens, sessions, what a clerk may type, and the listen address.

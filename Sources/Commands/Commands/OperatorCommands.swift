@@ -1,0 +1,104 @@
+import ArgumentParser
+import Config
+import Foundation
+import Model
+import Operations
+import Store
+import Support
+import Viewer
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Counts per state, the oldest waiting message, and the last run's outcome.")
+    @OptionGroup var options: GlobalOptions
+    @Flag(help: "Print JSON for monitoring.") var json = false
+
+    func run() throws {
+        let configuration = try options.loadConfiguration()
+        let inventory = try SpoolInventory.take(
+            configuration.spool, unviewedAfterSeconds: configuration.notify?.unviewedAfterSeconds ?? NotifySettings.defaultUnviewedAfterSeconds,
+            unconfirmedAfterSeconds: configuration.notify?.unconfirmedAfterSeconds,
+            bounceMaildir: configuration.bounces?.maildir)
+        if json {
+            print(String(decoding: try SpoolJSON.encode(inventory), as: UTF8.self), terminator: "")
+        } else {
+            print(inventory.text, terminator: "")
+        }
+    }
+}
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "A contract's facts, documents, messages with every attempt and reply, and history.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The 保証契約番号.") var contractNumber: String
+    @Flag(name: .customLong("reveal-key"), help: "Also print the 認証キー (recorded in the contract's history).") var revealKey = false
+
+    func run() throws {
+        let configuration = try options.loadConfiguration()
+        let logger = options.makeLogger()
+        var text = try ContractReport(spool: configuration.spool, number: contractNumber).text()
+        if revealKey {
+            let folder = ContractFolder(path: configuration.spool.contractFolder(contractNumber))
+            let key = String(decoding: try PosixFS.read(folder.key), as: UTF8.self).trimmingSuffix { $0 == "\n" }
+            text += "認証キー: \(key)\n"
+            try PosixFS.appendLine(
+                "\(JST.iso8601(epochSeconds: WallClock.epochSeconds())) key revealed by `show --reveal-key` to \(ProcessUser.name)", to: folder.history)
+            logger.notice("key revealed", metadata: ["contract": "\(contractNumber)", "user": "\(ProcessUser.name)"])
+        }
+        print(text, terminator: "")
+    }
+}
+
+struct ResendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resend", abstract: "Queue a contract's notification(s) again, exactly as issued; the next run sends them.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The 保証契約番号.") var contractNumber: String
+    @Option(help: "Which notification.") var to: Requeue.Target = .all
+    @Option(help: "Send to this corrected address instead of the original To.") var address: String?
+    @Option(help: "Send with this Cc instead of the original one (for example the contractor's corrected address).") var cc: String?
+    @Flag(name: .customLong("no-cc"), help: "Send without the original Cc.") var noCc = false
+
+    func validate() throws {
+        if cc != nil, noCc { throw ValidationError("give --cc ADDRESS or --no-cc, not both") }
+    }
+
+    func run() throws {
+        let configuration = try options.loadConfiguration()
+        let change: Requeue.CcChange? = noCc ? .drop : cc.map { .replace($0) }
+        let lines = try withSpoolLock(configuration.spool) {
+            try Requeue(spool: configuration.spool).resend(contractNumber, to: to, address: address, cc: change)
+        }
+        for line in lines { print(line) }
+    }
+}
+
+struct RetryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry", abstract: "Make deferred messages due now and put failed ones back in the outbox.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "A 保証契約番号 (or --all).") var contractNumber: String?
+    @Flag(help: "Every deferred and failed message.") var all = false
+
+    func validate() throws {
+        guard (contractNumber != nil) != all else { throw ValidationError("give a contract number or --all") }
+    }
+
+    func run() throws {
+        let configuration = try options.loadConfiguration()
+        let lines = try withSpoolLock(configuration.spool) { try Requeue(spool: configuration.spool).retry(contractNumber) }
+        if lines.isEmpty { print("nothing to retry") }
+        for line in lines { print(line) }
+    }
+}
+
+/// Runs a change to the spool while holding the run lock, so it never races a `mailbatch run`;
+/// like a run, it refuses a spool whose format is not this version's (`upgrade` and `backup` do not ask).
+func withSpoolLock<T>(_ spool: Spool, checkFormat: Bool = true, _ body: () throws -> T) throws -> T {
+    let lock = try SpoolLock(path: spool.lockFile)
+    return try withExtendedLifetime(lock) {
+        if checkFormat { try SpoolFormat.check(spool) }
+        return try body()
+    }
+}

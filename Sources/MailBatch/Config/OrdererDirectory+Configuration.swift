@@ -1,9 +1,0 @@
-extension OrdererDirectory {
-    /// The directory as it applies to the configured surety: the shipped one, the operator's file over
-    /// it, and only the orderers that accept the certificates of `[mail] surety_name`.
-    static func load(_ configuration: Configuration) throws(ConfigurationError) -> OrdererDirectory {
-        var directory = try load(overrides: configuration.orderersFile)
-        directory.surety = configuration.mail.suretyName
-        return directory
-    }
-}

@@ -1,9 +1,0 @@
-import Glibc
-
-/// Text written straight to file descriptor 2, unbuffered (error messages and log lines).
-enum FileHandleStderr {
-    static func write(_ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-    }
-}

@@ -1,0 +1,149 @@
+import MIME
+import Model
+package import Store
+import Support
+
+/// `resend` and `retry`: put stored messages back in the outbox, under the spool lock, recording
+/// who asked and when in the contract's history.
+package struct Requeue {
+    package let spool: Spool
+    package var now: @Sendable () -> Int = { WallClock.epochSeconds() }
+
+    package enum Target: String, CaseIterable, Sendable {
+        case contractor, orderer, all
+    }
+
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
+
+        package init(description: String) {
+            self.description = description
+        }
+    }
+
+    private func folder(_ number: String) throws(Spool.NotIssued) -> ContractFolder { try spool.requireIssued(number) }
+
+    /// A change of the Cc on a re-send.
+    package enum CcChange: Sendable, Equatable {
+        case replace(String)
+        case drop
+    }
+
+    /// Queues the stored notification(s) of a contract again, as issued (same key, same documents,
+    /// same Message-ID); with `address`, to that address instead of the original To; with `cc`, with
+    /// that Cc instead of the original one, or none.
+    /// The current version's mails: after a change (変更) that is the change's, never the original's.
+    package func resend(_ number: String, to target: Target, address: String?, cc: CcChange? = nil) throws -> [String] {
+        let folder = try folder(number)
+        let version = folder.currentVersion
+        let chosen = MessageRole.allCases.map { MessageKey(contract: number, version: version, role: $0) }.filter { key in
+            PosixFS.exists(folder.envelope(key)) && (target == .all || key.role.rawValue == target.rawValue)
+        }
+        guard !chosen.isEmpty else { throw Failure(description: "contract \(number) has no \(target.rawValue) message") }
+        for given in [address, cc.flatMap { if case .replace(let a) = $0 { a } else { nil } }].compactMap({ $0 }) {
+            guard EmailAddress.isPlainAddrSpec(given) else { throw Failure(description: "\(given) is not a plain e-mail address") }
+        }
+        if address != nil || cc != nil {
+            guard chosen.count == 1 else { throw Failure(description: "--address and --cc need --to contractor or --to orderer") }
+        }
+        var done: [String] = []
+        for key in chosen {
+            let role = key.role
+            let target = spool.outboxFile(key)
+            if PosixFS.exists(target) {
+                done.append("\(role): already queued (outbox/\(key.queueName)); use `mailbatch retry \(number)` to send it now")
+                continue
+            }
+            var envelope = try Envelope.decode(PosixFS.read(folder.envelope(key)))
+            let epoch = now()
+            var copy: (name: String, bytes: [UInt8])?
+            if address != nil || cc != nil {
+                var message = try PosixFS.read(folder.message(key))
+                // Envelopes from before To and Cc were kept apart: the Cc is read from the stored message.
+                var copies = envelope.cc ?? ccAddresses(message).filter { envelope.recipients.contains($0) }
+                var to = envelope.recipients.filter { !copies.contains($0) }
+                if let address {
+                    to = [address]
+                    message = HeaderRewrite.replacing("To", with: MIMEEncoder.addressHeader("To", [Mailbox(displayName: nil, address: address)]), in: message)
+                }
+                switch cc {
+                case .replace(let copy)?:
+                    copies = [copy]
+                    message = HeaderRewrite.replacing("Cc", with: MIMEEncoder.addressHeader("Cc", [Mailbox(displayName: nil, address: copy)]), in: message)
+                case .drop?:
+                    copies = []
+                    message = HeaderRewrite.removing("Cc", in: message)
+                case nil: break
+                }
+                let file = key.resendName(epoch: epoch)
+                copy = (file, message)
+                envelope = Envelope(
+                    key: key, messageID: envelope.messageID, mailFrom: envelope.mailFrom, recipients: to + copies, cc: copies,
+                    messagePath: key.storedPath(file), queuedAt: epoch)
+            }
+            envelope.queuedAt = epoch
+            envelope.nextAttemptAt = epoch
+            envelope.attempts = []
+            envelope.token = nil
+            envelope.tokens = nil
+            envelope.bounce = nil
+            envelope.pending = nil
+            envelope.refused = nil
+            envelope.recipientBounces = nil
+            let line =
+                "\(JST.iso8601(epochSeconds: epoch)) resend of the \(role) mail to \(envelope.recipients.joined(separator: ", ")) requested by \(ProcessUser.name)"
+            try ContractStore(spool: spool).queue(envelope, storing: copy, history: line)
+            try spool.clearRecipientProblems(key)
+            done.append("\(role): queued to \(envelope.recipients.joined(separator: ", "))")
+        }
+        return done
+    }
+
+    /// The Cc addresses of a stored message.
+    private func ccAddresses(_ message: [UInt8]) -> [String] {
+        let text = String(decoding: message.prefix(8192), as: UTF8.self)
+        guard let start = text.range(of: "\r\nCc: ") else { return [] }
+        var field = ""
+        for line in text[start.upperBound...].components(separatedBy: "\r\n") {
+            if !field.isEmpty, !(line.hasPrefix(" ") || line.hasPrefix("\t")) { break }
+            field += line
+        }
+        return field.split(whereSeparator: { "<>, ".contains($0) }).map(String.init).filter { EmailAddress.isPlainAddrSpec($0) }
+    }
+
+    /// Makes deferred messages due now and puts failed ones back in the outbox with a fresh lifetime.
+    package func retry(_ number: String?) throws -> [String] {
+        if let number { _ = try folder(number) }
+        var done: [String] = []
+        let epoch = now()
+        for file in try spool.queueEntries(in: spool.outbox, of: number) {
+            let path = "\(spool.outbox)/\(file)"
+            var envelope = try Envelope.decode(PosixFS.read(path))
+            envelope.nextAttemptAt = epoch
+            try spool.write(envelope.encoded(), to: path)
+            done.append("outbox/\(file): due now")
+        }
+        for file in try spool.queueEntries(in: spool.failed, of: number) {
+            let path = "\(spool.failed)/\(file)"
+            guard var envelope = try? Envelope.decode(PosixFS.read(path)) else { continue }
+            envelope.queuedAt = epoch
+            envelope.nextAttemptAt = epoch
+            // A new sending: a new return-path token; the bounce stays in the history.
+            envelope.token = nil
+            envelope.tokens = nil
+            envelope.bounce = nil
+            let line = "\(JST.iso8601(epochSeconds: epoch)) retry of the failed \(envelope.role) mail requested by \(ProcessUser.name)"
+            guard try ContractStore(spool: spool).retryFailed(file, as: envelope, history: line) else {
+                done.append("failed/\(file): left (outbox/\(envelope.fileName) is already queued)")
+                continue
+            }
+            done.append("failed/\(file): back in the outbox, due now")
+        }
+        return done
+    }
+
+    package init(spool: Spool, now: @escaping @Sendable () -> Int = { WallClock.epochSeconds() }) {
+        self.spool = spool
+        self.now = now
+    }
+}
