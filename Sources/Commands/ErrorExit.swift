@@ -10,7 +10,7 @@ import Viewer
 /// The one place where an error becomes the line an operator reads and the exit code cron sees.
 /// Lower layers throw their own errors; nothing below the commands picks an exit code.
 enum ErrorExit {
-    /// The exit code of a run that returned (README: Exit codes of `mailbatch run`).
+    /// The exit code of a run that returned (README.md, the table of exit codes of `mailbatch run`).
     @Sendable static func code(for outcome: RunReport.Outcome) -> Int32 {
         switch outcome {
         case .handled: ExitCodes.success

@@ -39,7 +39,7 @@ struct MailBatch: AsyncParsableCommand {
                 FileHandleStderr.write("mailbatch: \(message)\n")
                 Glibc.exit(code)
             }
-            // Usage errors exit 2 as the README promises (ArgumentParser's own default is 64).
+            // Usage errors exit 2 as the README's table of exit codes promises (ArgumentParser's own default is 64).
             if exitCode(for: error) == .validationFailure {
                 FileHandleStderr.write(fullMessage(for: error) + "\n")
                 Glibc.exit(ExitCodes.usage)

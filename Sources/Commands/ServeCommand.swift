@@ -13,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the orderer's viewer: look a 電子証書 up by contract number and 認証キー, print it, check downloaded data.",
         discussion: """
             Reads the spool; writes only the attempt log and lockout state under verify/. Put it behind a \
-            reverse proxy that terminates TLS (README: Viewer), or give it --tls-cert and --tls-key. \
+            reverse proxy that terminates TLS (docs/viewer.md), or give it --tls-cert and --tls-key. \
             SIGTERM stops it gracefully.
             """)
     @OptionGroup var options: GlobalOptions

@@ -4,7 +4,7 @@ import Model
 import Store
 package import Support
 
-/// Reads `mailbatch.toml` (README: Configuration). Relative paths are relative to the config file's folder.
+/// Reads `mailbatch.toml` (docs/configuration.md). Relative paths are relative to the config file's folder.
 package enum ConfigurationLoader {
     package static let passwordVariable = "MAILBATCH_SMTP_PASSWORD"
 

@@ -1,4 +1,4 @@
-/// The exit codes mailbatch promises (README: Exit codes of `mailbatch run`).
+/// The exit codes mailbatch promises (README.md, the table of exit codes of `mailbatch run`).
 package enum ExitCodes {
     package static let success: Int32 = 0
     /// Something needs a person: a record was rejected, a message failed for good.

@@ -2,7 +2,7 @@ package import Model
 package import Support
 
 /// Whether a cancellation (解約) of an issued contract is issued, is a duplicate, or is refused: the
-/// rules of the README's "Amendments and cancellation" for cancellations.
+/// rules of docs/amendments.md for cancellations.
 extension AmendmentRules {
     package enum CancellationDecision: Equatable {
         /// Issue it as the next version (same key).

@@ -7,7 +7,7 @@ package import Support
 /// so a subject cannot carry the 認証キー or any other part of the mail's body. It is checked when
 /// the orderer file loads and rendered from its own values, not from the body's context.
 package struct SubjectTemplate: Sendable, Equatable {
-    /// What a subject may name, and nothing else (README: Every orderer its own way).
+    /// What a subject may name, and nothing else (docs/orderers.md).
     package static let variables = [
         "contract_number", "orderer_ref", "project_name", "contractor_name", "guarantee_kind", "orderer_name", "amendment",
     ]

@@ -1,8 +1,8 @@
 package import Support
 
 /// Whether a change record (変更) of an issued contract is issued, waits for its predecessor, is a
-/// duplicate, or is refused; and what it changes. One owner for the rules of the README's
-/// "Amendments and cancellation": which fields may change, in which order, from which day.
+/// duplicate, or is refused; and what it changes. One owner for the rules of
+/// docs/amendments.md: which fields may change, in which order, from which day.
 package enum AmendmentRules {
     package enum Decision: Equatable {
         /// Issue it as the next version, with these changes on the certificate (and these for the mail only).
