@@ -26,4 +26,6 @@ package enum ReceiptLinkOutcome: Sendable {
 package enum ReceiptLinkLifetime {
     /// How long a receipt link stays valid.
     package static let seconds = 3 * 86_400
+    /// How many links of one certificate version may be open (mailed, neither used nor expired) at once.
+    package static let openAtMost = 3
 }

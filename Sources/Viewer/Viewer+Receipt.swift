@@ -81,6 +81,15 @@ extension Viewer {
             return errorPage(.serviceUnavailable)
         }
         let time = now()
+        let open = spool.openReceiptLinks(contract: c.contractNumber, version: Spool.viewVersion(c.keyDigest), now: time)
+        if open.count >= ReceiptLinkLifetime.openAtMost, let first = open.first {
+            logger.warning("receipt link refused: links still open", metadata: ["contract": "\(c.contractNumber)", "open": "\(open.count)"])
+            return message(
+                .tooManyRequests, heading: "確認用のメールは既にお送りしています",
+                error:
+                    "この電子証書の受領確認用のメールを、登録されている電子メールアドレスへ既に\(open.count)通お送りしています。届いているメールのリンクから確認してください（最初のリンクは\(JapaneseFormat.warekiHoursMinutes(epochSeconds: first.expiresAt))まで有効です）。"
+            )
+        }
         let secret = ReceiptSecret.make()
         let clerk = Self.clerkField(form?.clerk)
         let link = ReceiptLink(

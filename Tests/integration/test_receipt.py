@@ -238,3 +238,39 @@ def test_a_wrong_arrival_key_is_a_clear_error(workspace, text, error):
     setup(ws, orderer_rules=text)
     result = ws.run("orderers", "show", "日置市")
     assert result.returncode != 0 and error in result.stderr
+
+
+def test_the_key_alone_cannot_flood_the_orderer_with_link_mails(workspace):
+    """Anyone holding the key may ask for a link, but only three may be open at once: the fourth
+    request is refused (429) and mails nothing."""
+    ws = workspace
+    setup(ws)
+    ws.drop("a.json", sample_record(NUMBER))
+    assert ws.run("run").returncode == 0
+    key = open(os.path.join(ws.contract(NUMBER), "key")).read().strip()
+    server = Server(ws)
+    try:
+        client = Client(server.url)
+        for _ in range(3):
+            assert ask_for_link(client, NUMBER, key)[0] == 200
+        status, _, page = ask_for_link(client, NUMBER, key)
+        page = page.decode()
+        assert status == 429 and "既に3通お送りしています" in page, (status, page)
+        assert len(receipt_mails(ws)) == 3
+        # Using one of the three makes the receipt recorded; the page then says so instead of mailing.
+        path = "/" + link_of(receipt_mails(ws)[0][1], "https://x").split("/", 3)[3]
+        assert confirm(client, path)[0] == 200
+        status, _, page = ask_for_link_after_receipt(client, NUMBER, key)
+        assert status == 200 and len(receipt_mails(ws)) == 3
+    finally:
+        server.stop()
+    # The links are kept by the digest of their secret: nothing there names the key.
+    for name in glob.glob(os.path.join(ws.spool, "verify", "receipts", "**"), recursive=True):
+        assert key not in name and (os.path.isdir(name) or key.encode() not in open(name, "rb").read())
+
+
+def ask_for_link_after_receipt(client, number, key):
+    assert client.lookup(number, key)[0] == 303
+    status, headers, page = client.request("GET", "/certificate")
+    assert status == 200 and "受領確認済み" in page.decode() and 'action="/certificate/receipt"' not in page.decode()
+    return status, headers, page

@@ -68,6 +68,18 @@ extension Spool {
         try PosixFS.writeNew(Array(try SpoolJSON.encode(link)), to: file, sync: true)
     }
 
+    /// The links of one certificate version still open at `now` (not used, not expired), oldest first:
+    /// the viewer mails no more than a few at a time, so the key alone cannot flood the orderer's inbox.
+    package func openReceiptLinks(contract: String, version: String, now: Int) -> [ReceiptLink] {
+        let files = (try? PosixFS.list(receiptLinks)) ?? []
+        return files.compactMap { file -> ReceiptLink? in
+            guard file.hasSuffix(".json"), let bytes = try? PosixFS.read("\(receiptLinks)/\(file)") else { return nil }
+            return try? JSONDecoder().decode(ReceiptLink.self, from: Data(bytes))
+        }
+        .filter { $0.contract == contract && $0.version == version && $0.usedAt == nil && $0.expiresAt > now }
+        .sorted { $0.requestedAt < $1.requestedAt }
+    }
+
     package func receiptLink(secret: String) -> ReceiptLink? {
         guard let file = linkFile(secret: secret), let bytes = try? PosixFS.read(file) else { return nil }
         return try? JSONDecoder().decode(ReceiptLink.self, from: Data(bytes))
