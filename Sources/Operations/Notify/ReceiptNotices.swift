@@ -17,27 +17,19 @@ package struct ReceiptNotices {
         guard !numbers.isEmpty else { return 0 }
         let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
         var queued = 0
+        let notice = ContractorNotice(configuration: configuration, spool: spool, role: .receiptNotice)
         for number in numbers {
-            let folder = ContractFolder(path: spool.contractFolder(number))
-            guard let (certificate, _, _) = folder.readCertificate(), certificate.state == .valid,
-                let receipt = spool.currentReceipt(of: certificate), receipt.notified != true,
-                !PosixFS.exists(spool.outboxFile(MessageKey(contract: number, version: certificate.currentVersion, role: .receiptNotice))),
-                let record = try? JSONDecoder().decode(ContractRecord.self, from: Data(PosixFS.read(folder.record)))
+            guard let (certificate, record) = notice.subject(number), let receipt = spool.currentReceipt(of: certificate),
+                receipt.notified != true
             else { continue }
-            let facts = DocumentFacts(
-                certificate: certificate, record: record, issuedOn: JST.components(epochSeconds: receipt.at).date, key: "",
-                office: configuration.branches.office(record.branch) ?? configuration.branches.standard, viewerURL: configuration.viewerURL)
             let epoch = now()
             let mail = try MessageComposer(mail: configuration.mail, templates: templates).receiptNoticeMessage(
-                facts, receipt: receipt, epochSeconds: epoch)
-            let key = MessageKey(contract: number, version: certificate.currentVersion, role: .receiptNotice)
-            let file = key.noticeName(keyVersion: Spool.viewVersion(certificate.keyDigest))
-            let envelope = Envelope(
-                key: key, messageID: mail.messageID, mailFrom: configuration.mail.from.address, recipients: mail.envelopeRecipients,
-                messagePath: key.storedPath(file), queuedAt: epoch)
-            let line =
-                "\(JST.iso8601(epochSeconds: epoch)) the orderer confirmed receipt of version \(certificate.currentVersion) at \(JST.iso8601(epochSeconds: receipt.at)) (\(receipt.client)); the contractor is told by mail"
-            try ContractStore(spool: spool).queue(envelope, storing: (file, mail.rendered()), history: line)
+                notice.facts(certificate, record, at: receipt.at), receipt: receipt, epochSeconds: epoch)
+            try notice.queue(
+                mail, for: certificate, epoch: epoch,
+                history:
+                    "\(JST.iso8601(epochSeconds: epoch)) the orderer confirmed receipt of version \(certificate.currentVersion) at \(JST.iso8601(epochSeconds: receipt.at)) (\(receipt.client)); the contractor is told by mail"
+            )
             try spool.markReceiptNotified(number: number, keyDigest: certificate.keyDigest)
             queued += 1
         }

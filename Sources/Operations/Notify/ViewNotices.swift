@@ -16,27 +16,18 @@ package struct ViewNotices {
 
     package func queue(_ spool: Spool) throws -> Int {
         var queued = 0
+        let notice = ContractorNotice(configuration: configuration, spool: spool, role: .viewNotice)
         for number in try spool.viewedContracts() {
-            let folder = ContractFolder(path: spool.contractFolder(number))
-            guard let (certificate, _, _) = folder.readCertificate(), certificate.state == .valid,
-                let view = spool.currentView(of: certificate), view.notified != true,
-                !PosixFS.exists(spool.outboxFile(MessageKey(contract: number, version: certificate.currentVersion, role: .viewNotice))),
-                let record = try? JSONDecoder().decode(ContractRecord.self, from: Data(PosixFS.read(folder.record)))
+            guard let (certificate, record) = notice.subject(number), let view = spool.currentView(of: certificate), view.notified != true
             else { continue }
-            let facts = DocumentFacts(
-                certificate: certificate, record: record, issuedOn: JST.components(epochSeconds: view.at).date, key: "",
-                office: configuration.branches.office(record.branch) ?? configuration.branches.standard, viewerURL: configuration.viewerURL)
             let epoch = now()
             let mail = try MessageComposer(mail: configuration.mail, templates: templates).viewNoticeMessage(
-                facts, viewedAt: view.at, epochSeconds: epoch)
-            let key = MessageKey(contract: number, version: certificate.currentVersion, role: .viewNotice)
-            let file = key.noticeName(keyVersion: Spool.viewVersion(certificate.keyDigest))
-            let envelope = Envelope(
-                key: key, messageID: mail.messageID, mailFrom: configuration.mail.from.address, recipients: mail.envelopeRecipients,
-                messagePath: key.storedPath(file), queuedAt: epoch)
-            let line =
-                "\(JST.iso8601(epochSeconds: epoch)) version \(certificate.currentVersion) was first opened with its key at \(JST.iso8601(epochSeconds: view.at)) (\(view.client)); the contractor is told by mail"
-            try ContractStore(spool: spool).queue(envelope, storing: (file, mail.rendered()), history: line)
+                notice.facts(certificate, record, at: view.at), viewedAt: view.at, epochSeconds: epoch)
+            try notice.queue(
+                mail, for: certificate, epoch: epoch,
+                history:
+                    "\(JST.iso8601(epochSeconds: epoch)) version \(certificate.currentVersion) was first opened with its key at \(JST.iso8601(epochSeconds: view.at)) (\(view.client)); the contractor is told by mail"
+            )
             try spool.markViewNotified(number: number, keyDigest: certificate.keyDigest)
             queued += 1
         }
