@@ -20,8 +20,10 @@ let strict: [SwiftSetting] = [
 //   Transport  -> Config
 //   Operations -> Issuance, Transport
 //   Run        -> Operations
-//   Viewer     -> Config
-//   Commands   -> Run, Viewer
+//   WebSupport -> Config (what the two web surfaces share: form tokens, connection limits, headers)
+//   Viewer     -> WebSupport
+//   Desk       -> WebSupport, Operations (the branch desk: reads and acts through Operations, never Issuance)
+//   Commands   -> Run, Viewer, Desk
 let package = Package(
     name: "mailbatch",
     products: [
@@ -155,9 +157,24 @@ let package = Package(
             ]
         ),
         .target(
+            name: "WebSupport",
+            dependencies: [
+                "Config",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "Viewer",
             dependencies: [
                 "Config",
+                "WebSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -172,10 +189,29 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Desk",
+            dependencies: [
+                "Operations",
+                "Store",
+                "Config",
+                "WebSupport",
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "Commands",
             dependencies: [
                 "Run",
                 "Viewer",
+                "Desk",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -188,7 +224,7 @@ let package = Package(
         .testTarget(
             name: "MailBatchTests",
             dependencies: [
-                "Support", "Documents", "Model", "MIME", "Store", "Config", "Issuance", "Transport", "Operations", "Run", "Viewer", "Commands",
+                "Support", "Documents", "Model", "MIME", "Store", "Config", "Issuance", "Transport", "Operations", "Run", "WebSupport", "Viewer", "Desk", "Commands",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures"]

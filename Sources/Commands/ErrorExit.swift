@@ -1,4 +1,5 @@
 import ArgumentParser
+import Desk
 import Issuance
 import Model
 import Operations
@@ -46,6 +47,7 @@ enum ErrorExit {
         case let e as KeyReissue.Failure: (e.description, ExitCodes.attention)
         case let e as Preview.Failure: (e.description, ExitCodes.attention)
         case let e as SigningKeyFile.Failure: (e.description, ExitCodes.attention)
+        case let e as DeskAccountError: ("desk-user: \(e.description)", ExitCodes.usage)
         default: nil
         }
     }

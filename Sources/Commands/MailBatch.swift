@@ -24,6 +24,7 @@ struct MailBatch: AsyncParsableCommand {
             RunCommand.self, StatusCommand.self, ShowCommand.self, ResendCommand.self, RetryCommand.self, PreviewCommand.self,
             OrderersCommand.self, DoctorCommand.self, VerifyCommand.self, KeygenCommand.self, ReissueKeyCommand.self, RevokeCommand.self,
             BouncesCommand.self, BounceCommand.self, UpgradeCommand.self, BackupCommand.self, ServeCommand.self,
+            DeskCommand.self, DeskUserCommand.self,
         ])
 
     static func main() async {

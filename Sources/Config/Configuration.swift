@@ -33,6 +33,8 @@ package struct Configuration: Sendable {
     package var amendmentWaitDays = 14
     /// `[pdf_signing]`: PAdES signatures on the print-out, the statement and the receipt; nil: unsigned.
     package var pdfSigning: PDFSigningSettings?
+    /// `[desk]`: the branch desk (`mailbatch desk`).
+    package var desk = DeskSettings()
 
     package init(
         file: String, spool: Spool, smtp: SMTPSettings, mail: MailSettings, delivery: DeliverySettings, templatesDirectory: String? = nil,

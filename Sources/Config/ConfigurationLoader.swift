@@ -78,6 +78,7 @@ package enum ConfigurationLoader {
             try section.rejectUnknownKeys()
         }
         let pdfSigning = try pdfSigningSettings(top, baseDirectory: baseDirectory, file: file)
+        let desk = try deskSettings(top, baseDirectory: baseDirectory, file: file)
         try top.rejectUnknownKeys()
 
         var configuration = Configuration(
@@ -86,6 +87,7 @@ package enum ConfigurationLoader {
             branches: branches, viewer: viewer, bounces: bounces, notify: notify, metricsTextfile: metricsTextfile)
         configuration.amendmentWaitDays = amendmentWaitDays
         configuration.pdfSigning = pdfSigning
+        configuration.desk = desk
         return configuration
     }
 

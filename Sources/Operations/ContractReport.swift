@@ -36,17 +36,7 @@ package struct ContractReport {
             out += "  documents/\(file)  \(size) bytes\n"
         }
         out += "\nmessages:\n"
-        var envelopes: [(String, Envelope)] = []
-        for file in try PosixFS.list(folder.sent) where file.hasSuffix(".json") {
-            if let e = try? Envelope.decode(PosixFS.read("\(folder.sent)/\(file)")) {
-                envelopes.append((e.attempts.last?.outcome == .withdrawn ? "withdrawn" : "sent", e))
-            }
-        }
-        for (state, dir) in [("queued", spool.outbox), ("failed", spool.failed)] {
-            for file in try spool.queueEntries(in: dir, of: number) {
-                if let e = try? Envelope.decode(PosixFS.read("\(dir)/\(file)")) { envelopes.append((e.bounce != nil ? "bounced" : state, e)) }
-            }
-        }
+        let envelopes = try ContractSheet.envelopes(spool, folder, number: number)
         for (state, e) in envelopes {
             out += "  \(e.key.stem) [\(state)] to \(e.recipients.joined(separator: ", "))  <\(e.messageID)>\n"
             if state == "queued" && e.attempts.isEmpty { out += "    not tried yet; due \(JST.iso8601(epochSeconds: e.nextAttemptAt))\n" }

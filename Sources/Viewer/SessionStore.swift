@@ -1,3 +1,4 @@
+import WebSupport
 import Synchronization
 
 /// A browser that showed the right key may see that certificate for a while: a random id in an

@@ -7,6 +7,7 @@ package import Model
 package import NIOCore
 package import Store
 package import Support
+package import WebSupport
 
 /// The orderer's viewer (`mailbatch serve`): D-Sure's role over this spool. It reads the spool and
 /// writes only the attempt log and lockout state under `verify/`, through the same `Verification`

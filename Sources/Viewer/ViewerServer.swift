@@ -7,6 +7,7 @@ import Logging
 import Model
 import NIOCore
 import NIOSSL
+import WebSupport
 
 /// `mailbatch serve`: the viewer's routes on Hummingbird, plain HTTP behind a reverse proxy or TLS
 /// of its own, stopped gracefully by SIGTERM or SIGINT (requests in flight finish first).

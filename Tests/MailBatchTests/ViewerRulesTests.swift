@@ -7,6 +7,7 @@ import Testing
 @testable import Store
 @testable import Support
 @testable import Viewer
+@testable import WebSupport
 
 /// The viewer's rules that need no server: who the client is behind a proxy, the client lockout,
 /// form tokens, sessions, what a clerk may type, and the listen address.
