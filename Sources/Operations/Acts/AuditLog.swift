@@ -6,7 +6,7 @@ import Support
 /// `<spool>/audit.jsonl`: every operator action attempt, done, refused or failed, one JSON object a
 /// line, appended (O_APPEND, one write a line) and flushed before the action's answer is shown.
 /// Owner-only; never rewritten or truncated by mailbatch.
-package struct AuditLog {
+package struct AuditLog: Sendable {
     package let spool: Spool
 
     package init(spool: Spool) {

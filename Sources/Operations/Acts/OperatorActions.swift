@@ -8,7 +8,7 @@ import Support
 /// checks its input, takes the spool lock without waiting, does what `Requeue`, `KeyReissue` or the
 /// store does, names the operator and the reason in the contract's history, and writes one line to
 /// the audit log for every attempt, done, refused or failed.
-package struct OperatorActions {
+package struct OperatorActions: Sendable {
     package let configuration: Configuration
     package let actor: OperatorActor
     package let now: @Sendable () -> Int
