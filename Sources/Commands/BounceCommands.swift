@@ -16,7 +16,7 @@ struct BouncesCommand: ParsableCommand {
         let configuration = try options.loadConfiguration()
         try configuration.spool.prepare()
         let logger = options.makeLogger()
-        let tally = try withSpoolLock(configuration.spool) {
+        let tally = try configuration.spool.withLock {
             try BounceIntake(
                 spool: configuration.spool, settings: configuration.bounces, schedule: RetrySchedule(configuration.delivery), logger: logger,
                 now: { WallClock.epochSeconds() }
@@ -73,7 +73,7 @@ struct BounceCommand: ParsableCommand {
         let logger = options.makeLogger()
         let tally: BounceIntake.Tally
         do {
-            tally = try withSpoolLock(spool) {
+            tally = try spool.withLock {
                 try BounceIntake(
                     spool: spool, settings: configuration.bounces, schedule: RetrySchedule(configuration.delivery), logger: logger,
                     now: { WallClock.epochSeconds() }

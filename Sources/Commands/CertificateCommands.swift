@@ -121,10 +121,12 @@ struct ReissueKeyCommand: ParsableCommand {
         commandName: "reissue-key", abstract: "Make a new 認証キー for a contract, revoke the old one, and queue the notifications again.")
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The 保証契約番号.") var contractNumber: String
+    @Option(help: "Why, for the contract's history and the audit log (one line).") var reason: String?
 
     func run() throws {
         let configuration = try options.loadConfiguration()
-        let lines = try withSpoolLock(configuration.spool) { try KeyReissue(configuration: configuration).reissue(contractNumber) }
+        let actions = OperatorActions(configuration: configuration, actor: .commandLine())
+        let lines = try actions.reissueKey(contractNumber, reason: reason ?? OperatorActions.reasonNotGiven("reissue-key"))
         for line in lines { print(line) }
     }
 }
@@ -133,11 +135,11 @@ struct RevokeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Mark a certificate revoked (verify then refuses it).")
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The 保証契約番号.") var contractNumber: String
-    @Option(help: "Why, for the record.") var reason: String
+    @Option(help: "Why, for the certificate, the contract's history and the audit log (one line).") var reason: String
 
     func run() throws {
         let configuration = try options.loadConfiguration()
-        let lines = try withSpoolLock(configuration.spool) { try KeyReissue(configuration: configuration).revoke(contractNumber, reason: reason) }
+        let lines = try OperatorActions(configuration: configuration, actor: .commandLine()).revoke(contractNumber, reason: reason)
         for line in lines { print(line) }
     }
 }

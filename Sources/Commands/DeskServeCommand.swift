@@ -39,9 +39,3 @@ struct DeskServeCommand: AsyncParsableCommand {
     }
 }
 
-/// `mailbatch desk`: serves the desk (its default subcommand).
-struct DeskCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "desk", abstract: "The branch desk: the operators' console in a browser (docs/desk.md).",
-        subcommands: [DeskServeCommand.self], defaultSubcommand: DeskServeCommand.self)
-}

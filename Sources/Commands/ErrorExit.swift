@@ -44,6 +44,13 @@ enum ErrorExit {
         case let e as SpoolFormat.Problem: ("spool format: \(e.description)", ExitCodes.usage)
         case let e as Spool.NotIssued: (e.description, ExitCodes.attention)
         case let e as Requeue.Failure: (e.description, ExitCodes.attention)
+        case let e as OperatorActionError:
+            switch e {
+            case .refused(let message): (message, ExitCodes.attention)
+            case .busy: (e.description, ExitCodes.temporary)
+            case .failed(let underlying): map(underlying) ?? ("\(underlying)", ExitCodes.attention)
+            }
+        case let e as AuditFailure: (e.description, ExitCodes.temporary)
         case let e as KeyReissue.Failure: (e.description, ExitCodes.attention)
         case let e as Preview.Failure: (e.description, ExitCodes.attention)
         case let e as SigningKeyFile.Failure: (e.description, ExitCodes.attention)

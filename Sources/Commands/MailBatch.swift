@@ -23,7 +23,7 @@ struct MailBatch: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, StatusCommand.self, ShowCommand.self, ResendCommand.self, RetryCommand.self, PreviewCommand.self,
             OrderersCommand.self, DoctorCommand.self, VerifyCommand.self, KeygenCommand.self, ReissueKeyCommand.self, RevokeCommand.self,
-            BouncesCommand.self, BounceCommand.self, UpgradeCommand.self, BackupCommand.self, ServeCommand.self,
+            BouncesCommand.self, BounceCommand.self, UpgradeCommand.self, BackupCommand.self, ServeCommand.self, ReleaseCommand.self,
             DeskCommand.self, DeskUserCommand.self,
         ])
 

@@ -15,7 +15,7 @@ struct UpgradeCommand: ParsableCommand {
     func run() throws {
         let configuration = try options.loadConfiguration()
         try configuration.spool.prepare()
-        let result = try withSpoolLock(configuration.spool, checkFormat: false) { try SpoolUpgrade(spool: configuration.spool).run() }
+        let result = try configuration.spool.withLock(checkFormat: false) { try SpoolUpgrade(spool: configuration.spool).run() }
         if result.from == SpoolFormat.current && result.envelopes == 0 {
             print("the spool is already format \(SpoolFormat.current); nothing to do")
         } else {
@@ -42,7 +42,7 @@ struct BackupCommand: ParsableCommand {
         guard !target.hasPrefix(spool.root + "/") else {
             throw CommandFailure(message: "the archive cannot be inside the spool (\(spool.root))", code: ExitCodes.usage)
         }
-        try withSpoolLock(spool, checkFormat: false) {
+        try spool.withLock(checkFormat: false) {
             // Created owner-only first, so the archive is never readable by others, not even while it is written.
             try PosixFS.writeNew([], to: target, sync: false)
             let tar = Process()

@@ -59,6 +59,7 @@ struct ResendCommand: ParsableCommand {
     @Option(help: "Send to this corrected address instead of the original To.") var address: String?
     @Option(help: "Send with this Cc instead of the original one (for example the contractor's corrected address).") var cc: String?
     @Flag(name: .customLong("no-cc"), help: "Send without the original Cc.") var noCc = false
+    @Option(help: "Why, for the contract's history and the audit log (one line).") var reason: String?
 
     func validate() throws {
         if cc != nil, noCc { throw ValidationError("give --cc ADDRESS or --no-cc, not both") }
@@ -67,9 +68,8 @@ struct ResendCommand: ParsableCommand {
     func run() throws {
         let configuration = try options.loadConfiguration()
         let change: Requeue.CcChange? = noCc ? .drop : cc.map { .replace($0) }
-        let lines = try withSpoolLock(configuration.spool) {
-            try Requeue(spool: configuration.spool).resend(contractNumber, to: to, address: address, cc: change)
-        }
+        let actions = OperatorActions(configuration: configuration, actor: .commandLine())
+        let lines = try actions.resend(contractNumber, to: to, address: address, cc: change, reason: reason ?? OperatorActions.reasonNotGiven("resend"))
         for line in lines { print(line) }
     }
 }
@@ -80,6 +80,7 @@ struct RetryCommand: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Argument(help: "A 保証契約番号 (or --all).") var contractNumber: String?
     @Flag(help: "Every deferred and failed message.") var all = false
+    @Option(help: "Why, for the contract's history and the audit log (one line).") var reason: String?
 
     func validate() throws {
         guard (contractNumber != nil) != all else { throw ValidationError("give a contract number or --all") }
@@ -87,18 +88,24 @@ struct RetryCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try options.loadConfiguration()
-        let lines = try withSpoolLock(configuration.spool) { try Requeue(spool: configuration.spool).retry(contractNumber) }
+        let actions = OperatorActions(configuration: configuration, actor: .commandLine())
+        let lines = try actions.retry(contractNumber, reason: reason ?? OperatorActions.reasonNotGiven("retry"))
         if lines.isEmpty { print("nothing to retry") }
         for line in lines { print(line) }
     }
 }
 
-/// Runs a change to the spool while holding the run lock, so it never races a `mailbatch run`;
-/// like a run, it refuses a spool whose format is not this version's (`upgrade` and `backup` do not ask).
-func withSpoolLock<T>(_ spool: Spool, checkFormat: Bool = true, _ body: () throws -> T) throws -> T {
-    let lock = try SpoolLock(path: spool.lockFile)
-    return try withExtendedLifetime(lock) {
-        if checkFormat { try SpoolFormat.check(spool) }
-        return try body()
+struct ReleaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "release",
+        abstract: "Take a held record back after its cause was corrected: it goes back to incoming/, its note to released/.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The record's name in held/ (as the run's summary and `mailbatch status` show it).") var name: String
+    @Option(help: "Why, for the audit log (one line).") var reason: String
+
+    func run() throws {
+        let configuration = try options.loadConfiguration()
+        let lines = try OperatorActions(configuration: configuration, actor: .commandLine()).releaseHeld(name, reason: reason)
+        for line in lines { print(line) }
     }
 }

@@ -62,11 +62,11 @@ package enum DeskAction: String, Sendable, CaseIterable {
 }
 
 extension Desk {
-    private func actionPath(_ action: DeskAction, _ subject: String) -> String {
+    func actionPath(_ action: DeskAction, _ subject: String) -> String {
         action == .release ? "/held/\(subject)/release" : "/contract/\(subject)/\(action.rawValue)"
     }
 
-    private func backPath(_ action: DeskAction, _ subject: String) -> String {
+    func backPath(_ action: DeskAction, _ subject: String) -> String {
         action == .release ? "/" : "/contract/\(subject)"
     }
 

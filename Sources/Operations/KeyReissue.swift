@@ -27,7 +27,7 @@ package struct KeyReissue {
         return (folder, try JSONDecoder().decode(Certificate.self, from: Data(bytes)), try StrictJSONParser.parse(bytes))
     }
 
-    package func reissue(_ number: String) throws -> [String] {
+    package func reissue(_ number: String, by request: OperatorRequest) throws -> [String] {
         let (folder, certificate, _) = try load(number)
         guard certificate.state != .revoked else { throw Failure(description: "contract \(number) is revoked; a revoked certificate gets no new key") }
         guard certificate.state != .cancelled else {
@@ -48,7 +48,7 @@ package struct KeyReissue {
         let dropped: [String]
         do {
             (_, dropped) = try ContractStore(spool: spool).commit(
-                files, number: number, history: "key reissued by \(ProcessUser.name); the previous key is revoked", as: .replacing, now: epoch)
+                files, number: number, history: "key reissued by \(request.phrase); the previous key is revoked", as: .replacing, now: epoch)
         } catch {
             switch error {
             case .fileSystem(let fs): throw fs
@@ -58,7 +58,7 @@ package struct KeyReissue {
         return dropped.map { "dropped outbox/\($0) (it carried the old key)" } + ["new key notice and mails queued; the next run sends them"]
     }
 
-    package func revoke(_ number: String, reason: String) throws -> [String] {
+    package func revoke(_ number: String, by request: OperatorRequest) throws -> [String] {
         let store = ContractStore(spool: spool)
         _ = try spool.requireIssued(number)
         if let dropped = try store.finishPendingRevocation(number) {
@@ -71,9 +71,9 @@ package struct KeyReissue {
         var revoked = certificate
         revoked.state = .revoked
         revoked.revokedAt = JST.iso8601(epochSeconds: now())
-        revoked.revocationReason = reason
+        revoked.revocationReason = request.reason
         let json = try CertificateSigner.document(revoked, signedBy: try configuration.loadSigner())
-        let line = "\(revoked.revokedAt!) certificate revoked by \(ProcessUser.name): \(reason.replacingOccurrences(of: "\n", with: " "))"
+        let line = "\(revoked.revokedAt!) certificate revoked by \(request.phrase)"
         let dropped = try store.revoke(number, certificate: Array(json.pretty.utf8), history: line)
         let done = dropped.map { "dropped outbox/\($0): a revoked certificate is not announced" }
         return done + ["contract \(number) revoked"]

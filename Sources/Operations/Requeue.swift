@@ -33,7 +33,7 @@ package struct Requeue {
     /// same Message-ID); with `address`, to that address instead of the original To; with `cc`, with
     /// that Cc instead of the original one, or none.
     /// The current version's mails: after a change (変更) that is the change's, never the original's.
-    package func resend(_ number: String, to target: Target, address: String?, cc: CcChange? = nil) throws -> [String] {
+    package func resend(_ number: String, to target: Target, address: String?, cc: CcChange? = nil, by request: OperatorRequest) throws -> [String] {
         let folder = try folder(number)
         let version = folder.currentVersion
         let chosen = MessageRole.allCases.map { MessageKey(contract: number, version: version, role: $0) }.filter { key in
@@ -91,7 +91,7 @@ package struct Requeue {
             envelope.refused = nil
             envelope.recipientBounces = nil
             let line =
-                "\(JST.iso8601(epochSeconds: epoch)) resend of the \(role) mail to \(envelope.recipients.joined(separator: ", ")) requested by \(ProcessUser.name)"
+                "\(JST.iso8601(epochSeconds: epoch)) resend of the \(role) mail to \(envelope.recipients.joined(separator: ", ")) requested by \(request.phrase)"
             try ContractStore(spool: spool).queue(envelope, storing: copy, history: line)
             try spool.clearRecipientProblems(key)
             done.append("\(role): queued to \(envelope.recipients.joined(separator: ", "))")
@@ -112,7 +112,7 @@ package struct Requeue {
     }
 
     /// Makes deferred messages due now and puts failed ones back in the outbox with a fresh lifetime.
-    package func retry(_ number: String?) throws -> [String] {
+    package func retry(_ number: String?, by request: OperatorRequest) throws -> [String] {
         if let number { _ = try folder(number) }
         var done: [String] = []
         let epoch = now()
@@ -132,7 +132,7 @@ package struct Requeue {
             envelope.token = nil
             envelope.tokens = nil
             envelope.bounce = nil
-            let line = "\(JST.iso8601(epochSeconds: epoch)) retry of the failed \(envelope.role) mail requested by \(ProcessUser.name)"
+            let line = "\(JST.iso8601(epochSeconds: epoch)) retry of the failed \(envelope.role) mail requested by \(request.phrase)"
             guard try ContractStore(spool: spool).retryFailed(file, as: envelope, history: line) else {
                 done.append("failed/\(file): left (outbox/\(envelope.fileName) is already queued)")
                 continue

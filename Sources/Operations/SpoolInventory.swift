@@ -56,7 +56,7 @@ package struct SpoolInventory: Codable, Sendable {
     package var receiptConfirmed = 0
     package var receiptUnconfirmed = 0
     package var unconfirmedOverdue: [UnviewedCertificates.Entry] = []
-    /// Envelopes set aside in `held/` because they could not be read.
+    /// Records that could not be issued and envelopes that could not be read, set aside in `held/`.
     package var held = 0
     /// Changes (変更) issued, and contracts cancelled (解約).
     package var amendments = 0
@@ -215,7 +215,12 @@ package struct SpoolInventory: Codable, Sendable {
                 "  not viewed: \(entry.contractNumber), mailed to \(entry.to.joined(separator: ", ")) at \(entry.sentAt); `mailbatch resend \(entry.contractNumber) --to orderer` sends it again\n"
         }
         out += ReceiptReport.text(self)
-        if held > 0 { out += row("held", held, "(unreadable envelopes: read \(held == 1 ? "its" : "each") .error.txt in held/)") }
+        if held > 0 {
+            out += row(
+                "held", held,
+                "(not issued, or an unreadable envelope: read \(held == 1 ? "its" : "each") .error.txt in held/; `mailbatch release NAME --reason …` takes back a corrected record)"
+            )
+        }
         if let oldest = oldestWaiting {
             out += "oldest waiting: \(oldest.file), queued \(oldest.queuedAt), \(oldest.attempts) attempt(s), next \(oldest.nextAttemptAt)\n"
         }

@@ -163,8 +163,9 @@ package struct BatchRun: Sendable {
     private func intake(_ spool: Spool, _ report: inout RunReport, gate: VersionGate, willIssue: () throws -> Void) throws {
         let leftovers = try PosixFS.list(spool.processing).filter { !$0.hasPrefix(".") }
         let intake = Intake(spool: spool, logger: logger, now: now)
-        let candidates = try intake.candidates()
+        // Recovery first: a release a kill cut short puts its record back in incoming/ for this run.
         let finished = try recover(spool)
+        let candidates = try intake.candidates()
         // The operator's files are checked on every run, idle or not, so a broken override shows at once.
         let directory = try OrdererDirectory.load(configuration)
         let waiting = WaitingRecords(spool: spool, waitDays: configuration.amendmentWaitDays, now: now)

@@ -127,7 +127,7 @@ package struct RecordProcessor: Sendable {
     /// with the error, never deleted, and the run goes on with the others.
     package func hold(_ name: String, because reason: String) throws(FileSystemError) -> RecordOutcome {
         let note =
-            "\(JST.iso8601(epochSeconds: now())) \(name) could not be issued: \(reason)\nNothing was issued or sent (no key exists for it). Fix the cause (a template in the [templates] folder, the signing key, or the record), then move the file back to incoming/.\n"
+            "\(JST.iso8601(epochSeconds: now())) \(name) could not be issued: \(reason)\nNothing was issued or sent (no key exists for it). Fix the cause (a template in the [templates] folder, the signing key, or the record), then take it back with `mailbatch release \(name) --reason …` (or move the file back to incoming/).\n"
         try setAside(name, in: spool.held, note: note, suffix: ".error.txt")
         logger.error("held", metadata: ["file": "\(name)", "error": "\(reason)"])
         return .held(reason: reason)

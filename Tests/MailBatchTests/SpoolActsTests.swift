@@ -24,6 +24,8 @@ import Testing
         return t
     }
 
+    static let request = OperatorRequest(actor: OperatorActor(name: "tester", channel: .cli, address: "local"), reason: "test")
+
     static func certificate(_ t: TestSpool) throws -> Certificate {
         try #require(ContractFolder(path: t.spool.contractFolder(number)).readCertificate()).certificate
     }
@@ -80,26 +82,26 @@ import Testing
         let folder = ContractFolder(path: t.spool.contractFolder(Self.number))
         let oldKey = try PosixFS.read(folder.key)
         let reissue = KeyReissue(configuration: t.configuration, now: t.clock.function)
-        let reissued = try reissue.reissue(Self.number)
+        let reissued = try reissue.reissue(Self.number, by: Self.request)
         #expect(reissued.contains("dropped outbox/\(queued) (it carried the old key)"))
         #expect(try PosixFS.read(folder.key) != oldKey && t.list(t.spool.outbox) == [queued])
         #expect(try Self.certificate(t).revokedKeyDigests?.count == 1)
 
-        let revoked = try reissue.revoke(Self.number, reason: "誤発行")
+        let revoked = try reissue.revoke(Self.number, by: OperatorRequest(actor: Self.request.actor, reason: "誤発行"))
         #expect(revoked == ["dropped outbox/\(queued): a revoked certificate is not announced", "contract \(Self.number) revoked"])
         #expect(try Self.certificate(t).state == .revoked && t.list(t.spool.outbox).isEmpty && t.list(t.spool.journal).isEmpty)
         // A cut commit of the contract finished after the revocation queues nothing.
         try t.spool.write("commit \(Self.number)\n", to: "\(t.spool.journal)/commit-\(Self.number)")
         _ = try ContractStore(spool: t.spool).finishPending(now: t.clock.now)
         #expect(t.list(t.spool.outbox).isEmpty)
-        #expect(throws: KeyReissue.Failure.self) { try reissue.reissue(Self.number) }
+        #expect(throws: KeyReissue.Failure.self) { try reissue.reissue(Self.number, by: Self.request) }
     }
 
     @Test("resend to a new address stores its copy under the message key; retry takes back failed/<entry>.N")
     func requeue() throws {
         let t = try Self.issued()
         let requeue = Requeue(spool: t.spool, now: t.clock.function)
-        let done = try requeue.resend(Self.number, to: .contractor, address: "fixed@example.jp")
+        let done = try requeue.resend(Self.number, to: .contractor, address: "fixed@example.jp", by: Self.request)
         #expect(done == ["contractor: queued to fixed@example.jp"])
         let entry = "\(Self.number).contractor.json"
         let queued = try Envelope.decode(PosixFS.read("\(t.spool.outbox)/\(entry)"))
@@ -108,7 +110,7 @@ import Testing
         #expect(PosixFS.exists("\(t.spool.root)/\(queued.messagePath)"))
         // The same message failed twice: the second failure is kept as `.1`.
         try PosixFS.move("\(t.spool.outbox)/\(entry)", to: "\(t.spool.failed)/\(entry).1")
-        let retried = try requeue.retry(Self.number)
+        let retried = try requeue.retry(Self.number, by: Self.request)
         #expect(retried == ["failed/\(entry).1: back in the outbox, due now"])
         #expect(t.list(t.spool.failed).isEmpty && t.list(t.spool.outbox) == [entry])
     }

@@ -12,6 +12,8 @@ package import Support
 /// - `revoke-<番号>`: a revocation, holding the signed revoked certificate and the history line;
 ///   finished by putting the certificate in place, dropping every queued mail of the contract and
 ///   writing the history line once.
+/// - `release-<digest>`: a held record taken back (`ContractStore+Release`); finished by moving its
+///   note to `released/` and the record to `incoming/`.
 extension ContractStore {
     /// The journal entry of a version commit (`commit-<番号>`).
     package func entry(_ number: String) -> String { "\(spool.journal)/commit-\(number)" }
@@ -82,6 +84,8 @@ extension ContractStore {
                     finished.committed.insert(number)
                 }
                 try PosixFS.remove("\(spool.journal)/\(name)")
+            } else if name.hasPrefix("release-") {
+                try finishRelease("\(spool.journal)/\(name)", now: now)
             }
         }
         for name in names.sorted() where name.hasPrefix("revoke-") {

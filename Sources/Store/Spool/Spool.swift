@@ -33,10 +33,14 @@ package struct Spool: Sendable {
     package var attention: String { root + "/attention" }
     /// Changes and cancellations whose predecessor is not issued yet, each with `.wait.txt`.
     package var waiting: String { root + "/waiting" }
+    /// The notes of held records an operator took back (`mailbatch release`), kept beside the time.
+    package var released: String { root + "/released" }
+    /// Every operator action attempt, one JSON object a line (`AuditLog`).
+    package var auditLog: String { root + "/audit.jsonl" }
 
     package var allFolders: [String] {
         [incoming, processing, rejected, paper, duplicates, contracts, outbox, failed, temp, verify, journal]
-            + bounceInbox.folders + [unmatchedBounces, notify, held, attention, waiting]
+            + bounceInbox.folders + [unmatchedBounces, notify, held, attention, waiting, released]
     }
 
     package func contractFolder(_ number: String) -> String { "\(contracts)/\(number)" }
