@@ -112,8 +112,22 @@ package struct Desk: Sendable {
         var headers = headers
         headers[.contentType] = "text/html; charset=utf-8"
         if let cookie = visitor?.cookie { headers.append(HTTPField(name: .setCookie, value: cookie)) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: pages.render(page, context))))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: pages.render(page, Self.present(context)))))
     }
+
+    /// The context without its absent values: mustache would print an empty optional as "nil".
+    private static func present(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return nil }
+            return present(wrapped)
+        }
+        if let dictionary = value as? [String: Any] { return dictionary.compactMapValues { present($0) } }
+        if let array = value as? [[String: Any]] { return array.map { $0.compactMapValues { present($0) } } }
+        return value
+    }
+
+    private static func present(_ context: [String: Any]) -> [String: Any] { context.compactMapValues { present($0) } }
 
     package func message(
         _ status: HTTPResponse.Status, heading: String, error: String? = nil, text: String? = nil, visitor: Visitor?, back: String? = nil,
