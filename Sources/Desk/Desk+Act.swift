@@ -65,7 +65,9 @@ extension Desk {
                     visitor: visitor, back: actionPath(action, subject), backLabel: "操作画面に戻る", headers: [.retryAfter: "60"])
             case .refused(let why):
                 return actionForm(
-                    action, subject: subject, visitor, form: form, error: "操作できませんでした（何も変更していません）: \(why)", status: .badRequest)
+                    action, subject: subject, visitor, form: form,
+                    error: "操作できませんでした（何も変更していません）。\(hint(action, subject: subject, form: form, reason: reason))詳細: \(why)",
+                    status: .badRequest)
             case .failed(let why):
                 logger.error("desk action failed", metadata: ["user": "\(visitor.account.name)", "action": "\(action.rawValue)", "error": "\(why)"])
                 return message(
@@ -83,6 +85,16 @@ extension Desk {
         page["back"] = backPath(action, subject)
         page["back_label"] = action == .release ? "本日の状況に戻る" : "保証契約の画面に戻る"
         return html(.ok, .result, page, visitor: visitor)
+    }
+
+    /// What a clerk should fix, in Japanese, before the refusal's own words.
+    private func hint(_ action: DeskAction, subject: String, form: Form, reason: String) -> String {
+        if reason.isEmpty { return "理由を入力してください。" }
+        if action != .release, spool.issuedContract(subject) == nil { return "この保証契約番号の電子証書は発行されていません。" }
+        for field in [form.address, form.cc].compactMap({ $0?.trimmingCharacters(in: .whitespaces) }) where !field.isEmpty {
+            if !EmailAddress.isPlainAddrSpec(field) { return "メールアドレスの形が正しくありません（例: name@example.jp、名前や <> は付けない）。" }
+        }
+        return ""
     }
 
     /// An attempt the desk refused before it reached `OperatorActions` (a reader's), in the audit log.
