@@ -1,7 +1,9 @@
 import Testing
 
 @testable import Commands
+@testable import Operations
 @testable import Run
+@testable import Store
 @testable import Support
 
 /// The command layer is the one place a run's outcome becomes the exit code cron sees.
@@ -18,5 +20,15 @@ import Testing
         #expect(report.outcome == .temporary)
         report.rejected = 1
         #expect(report.outcome == .attention, "a person is needed, even when mail was deferred too")
+    }
+
+    @Test("an operator action: refused → 1, busy → 75, failed → its underlying error's code")
+    func operatorActions() throws {
+        let refused = try #require(ErrorExit.map(OperatorActionError.refused("give a reason")))
+        #expect(refused.message == "give a reason" && refused.code == 1)
+        let busy = try #require(ErrorExit.map(OperatorActionError.busy))
+        #expect(busy.code == 75 && busy.message.contains("try again"))
+        #expect(ErrorExit.map(OperatorActionError.failed(FileSystemError("write", "/spool/x", code: 28)))?.code == 75)
+        #expect(ErrorExit.map(OperatorActionError.failed(SpoolFormat.Problem.newer(found: 9, path: "/spool")))?.code == 2)
     }
 }

@@ -82,7 +82,8 @@ import Testing
         } catch {
             guard case .busy? = error as? OperatorActionError else { throw error }
         }
-        #expect(t.list(t.spool.outbox).isEmpty && (try Self.history(t)) == before)
+        let after = try Self.history(t)
+        #expect(t.list(t.spool.outbox).isEmpty && after == before)
         let entry = try #require(try Self.audit(t).last)
         #expect(entry.outcome.hasPrefix("refused: ") && entry.outcome.contains("spool lock"))
         // Once the lock is free the same action is done.

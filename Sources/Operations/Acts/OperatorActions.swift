@@ -140,7 +140,10 @@ package struct OperatorActions: Sendable {
         case .success: outcome = AuditEntry.done
         case .failure(let error): outcome = error.outcome
         }
-        let entry = AuditEntry(epochSeconds: now(), actor: actor, action: action, contract: contract, target: target, reason: audited, outcome: outcome)
+        // Bounded fields keep each line a few KiB, one write(2) however hostile the input.
+        let entry = AuditEntry(
+            epochSeconds: now(), actor: actor, action: action, contract: contract.map { String($0.prefix(64)) }, target: target.map { String($0.prefix(300)) },
+            reason: audited, outcome: String(outcome.prefix(1000)))
         do {
             try AuditLog(spool: spool).append(entry)
         } catch {
