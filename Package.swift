@@ -224,7 +224,8 @@ let package = Package(
         .testTarget(
             name: "MailBatchTests",
             dependencies: [
-                "Support", "Documents", "Model", "MIME", "Store", "Config", "Issuance", "Transport", "Operations", "Run", "WebSupport", "Viewer", "Desk", "Commands",
+                "Support", "Documents", "Model", "MIME", "Store", "Config", "Issuance", "Transport", "Operations", "Run", "WebSupport", "Viewer", "Desk",
+                "Commands",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures"]

@@ -38,4 +38,3 @@ struct DeskServeCommand: AsyncParsableCommand {
         try await DeskServer(desk: desk, host: address.host, port: address.port).run()
     }
 }
-

@@ -44,7 +44,8 @@ extension ConfigurationLoader {
         settings.trustedProxy = try section.string("trusted_proxy")
         settings.servedOverHTTPS = try section.bool("https") ?? false
         if let header = settings.trustedUserHeader {
-            guard !header.isEmpty, header.utf8.allSatisfy({ $0 == 0x2D || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) })
+            guard !header.isEmpty,
+                header.utf8.allSatisfy({ $0 == 0x2D || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) })
             else {
                 throw ConfigurationError("\(file): [desk] trusted_user_header \"\(header)\" must be a header name such as \"X-Remote-User\"")
             }

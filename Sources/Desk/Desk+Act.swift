@@ -76,7 +76,8 @@ extension Desk {
             }
         }
         logger.notice(
-            "desk action", metadata: ["user": "\(visitor.account.name)", "client": "\(client)", "action": "\(action.rawValue)", "subject": "\(number ?? "held")"])
+            "desk action",
+            metadata: ["user": "\(visitor.account.name)", "client": "\(client)", "action": "\(action.rawValue)", "subject": "\(number ?? "held")"])
         var page = baseContext(title: action.heading, visitor)
         page["heading"] = action.heading
         page["done"] = action.done

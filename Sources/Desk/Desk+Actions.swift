@@ -1,5 +1,5 @@
-import Foundation
 import Config
+import Foundation
 package import Hummingbird
 import Model
 import Operations

@@ -43,7 +43,9 @@ package struct DeskServer {
             return try await desk.signedIn(request, context) { desk.document(number, version: nil, file: file, $0) }
         }
         router.get("/contract/:number/versions/:version/documents/:file") { request, context in
-            let (number, file, version) = (context.parameters.get("number") ?? "", context.parameters.get("file") ?? "", context.parameters.get("version") ?? "")
+            let (number, file, version) = (
+                context.parameters.get("number") ?? "", context.parameters.get("file") ?? "", context.parameters.get("version") ?? ""
+            )
             return try await desk.signedIn(request, context) { desk.document(number, version: version, file: file, $0) }
         }
         for action in DeskAction.onContract {

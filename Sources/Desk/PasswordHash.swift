@@ -1,6 +1,6 @@
 import Crypto
-import _CryptoExtras
 import Support
+import _CryptoExtras
 
 /// A desk password as stored: scrypt (swift-crypto's `KDF.Scrypt`, BoringSSL underneath) with a
 /// random salt and the parameters beside the hash, so stronger parameters later still verify old ones.

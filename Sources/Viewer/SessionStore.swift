@@ -1,5 +1,5 @@
-import WebSupport
 import Synchronization
+import WebSupport
 
 /// A browser that showed the right key may see that certificate for a while: a random id in an
 /// HttpOnly cookie, the contract number on the server. The key is never stored or sent again, so

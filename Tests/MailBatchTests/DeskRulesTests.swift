@@ -126,7 +126,8 @@ import Testing
             do { table = try TOMLReader.parse(text) } catch { throw ConfigurationError("\(file): \(error.description)") }
             return try ConfigurationLoader.parse(TOMLSection(table, name: "", file: file), baseDirectory: "/etc/mailbatch", file: file)
         }
-        let base = "[smtp]\nurl = \"smtp://127.0.0.1:25\"\ntls = \"none\"\n[mail]\nfrom = \"x <a@example.jp>\"\n[branch]\nname = \"鹿児島支店\"\nphone = \"099\"\nhours = \"平日\"\n"
+        let base =
+            "[smtp]\nurl = \"smtp://127.0.0.1:25\"\ntls = \"none\"\n[mail]\nfrom = \"x <a@example.jp>\"\n[branch]\nname = \"鹿児島支店\"\nphone = \"099\"\nhours = \"平日\"\n"
         let plain = try load(base)
         #expect(plain.desk.listen == "127.0.0.1:8081" && plain.desk.idleMinutes == 30)
         #expect(plain.desk.usersPath(plain.spool) == "/etc/mailbatch/spool/desk-users.json")
