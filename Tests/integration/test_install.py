@@ -39,6 +39,8 @@ def test_install_layout(prefix):
     assert os.path.exists(f"{prefix}/share/mailbatch/templates/viewer/viewer.css")
     pages = sorted(os.path.basename(p) for p in glob.glob(f"{prefix}/share/man/man1/*.1"))
     assert "mailbatch.1" in pages and "mailbatch-run.1" in pages and "mailbatch-bounce.1" in pages
+    assert "mailbatch-desk.1" in pages and "mailbatch-desk-user.1" in pages and "mailbatch-desk-user-add.1" in pages
+    assert os.path.exists(f"{prefix}/share/mailbatch/templates/desk/desk.css")
     man = subprocess.run(["man", "-l", f"{prefix}/share/man/man1/mailbatch-run.1"], capture_output=True, text=True,
                          env=dict(os.environ, MANPAGER="cat", COLUMNS="100")) if shutil.which("man") else None
     if man is not None:
@@ -53,8 +55,11 @@ def test_install_layout(prefix):
     # --man=no: the pages are under the test's prefix, not in man's search path.
     viewer_unit = open(f"{prefix}/lib/systemd/system/mailbatch-viewer.service").read()
     assert f"ExecStart={prefix}/bin/mailbatch serve --listen 127.0.0.1:8080" in viewer_unit
+    desk_unit = open(f"{prefix}/lib/systemd/system/mailbatch-desk.service").read()
+    assert f"ExecStart={prefix}/bin/mailbatch desk --listen 127.0.0.1:8081" in desk_unit
     verify = subprocess.run(["systemd-analyze", "verify", "--man=no", f"{prefix}/lib/systemd/system/mailbatch.service",
-                             f"{prefix}/lib/systemd/system/mailbatch.timer", f"{prefix}/lib/systemd/system/mailbatch-viewer.service"],
+                             f"{prefix}/lib/systemd/system/mailbatch.timer", f"{prefix}/lib/systemd/system/mailbatch-viewer.service",
+                             f"{prefix}/lib/systemd/system/mailbatch-desk.service"],
                             capture_output=True, text=True)
     assert verify.returncode == 0, verify.stderr
     assert "mailbatch.service" not in verify.stderr, verify.stderr
@@ -65,6 +70,10 @@ def test_install_layout(prefix):
     security = subprocess.run(["systemd-analyze", "security", "--offline=yes", f"{prefix}/lib/systemd/system/mailbatch-viewer.service"],
                               capture_output=True, text=True)
     exposure = float(security.stdout.split("Overall exposure level for mailbatch-viewer.service:")[1].split()[0])
+    assert exposure <= 2.0, security.stdout[-2000:]
+    security = subprocess.run(["systemd-analyze", "security", "--offline=yes", f"{prefix}/lib/systemd/system/mailbatch-desk.service"],
+                              capture_output=True, text=True)
+    exposure = float(security.stdout.split("Overall exposure level for mailbatch-desk.service:")[1].split()[0])
     assert exposure <= 2.0, security.stdout[-2000:]
 
 
