@@ -141,4 +141,22 @@ import Testing
         #expect(throws: ConfigurationError.self) { try load(base + "[desk]\ntrusted_user_header = \"X-User\"\ntrusted_proxy = \"proxy\"\n") }
         #expect(throws: ConfigurationError.self) { try load(base + "[desk]\nidle_minute = 10\n") }
     }
+
+    /// SwiftPM lets a target import any module below it, transitively, so `import Issuance` in the desk
+    /// would build (Operations uses Issuance); this keeps the rule that it reads and acts through
+    /// Operations only, never issuance, transport or run internals, nor the viewer.
+    @Test("the desk imports no layer it must not use")
+    func layers() throws {
+        let sources = String(#filePath).replacingOccurrences(of: "/Tests/MailBatchTests/DeskRulesTests.swift", with: "/Sources/Desk")
+        let files = try PosixFS.list(sources).filter { $0.hasSuffix(".swift") }
+        #expect(files.count >= 8)
+        for file in files {
+            let text = String(decoding: try PosixFS.read("\(sources)/\(file)"), as: UTF8.self)
+            for line in text.split(separator: "\n") where line.hasPrefix("import ") || line.hasPrefix("package import ") {
+                let module = line.split(separator: " ").last.map(String.init) ?? ""
+                #expect(
+                    !["Issuance", "Transport", "Run", "Documents", "Viewer", "Commands", "CCurl", "CPangoCairo", "CQPDF"].contains(module), "\(file): \(line)")
+            }
+        }
+    }
 }
