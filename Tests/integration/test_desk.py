@@ -436,6 +436,31 @@ def test_sign_out_ends_the_session(ws, desk, browser):
         assert name in client.request("GET", "/signin")[1]
 
 
+def test_a_proxys_user_header_counts_only_from_that_proxy(ws):
+    original = open(ws.config).read()
+    desk_block = "[desk]\nlockout_attempts = 3\n"
+    try:
+        for proxy, accepted in (("127.0.0.1", True), ("192.0.2.1", False)):
+            with open(ws.config, "w") as fh:
+                fh.write(original.replace(desk_block, desk_block + 'trusted_user_header = "X-Remote-User"\ntrusted_proxy = "%s"\n' % proxy))
+            server = Desk(ws)
+            try:
+                client = Client(server.url)
+                status, headers, body = client.request("GET", "/", headers={"X-Remote-User": "clerk"})
+                if accepted:
+                    assert status == 200 and "clerk（担当者）" in keep(body)
+                    # The session it opened serves the next request even without the header.
+                    assert client.request("GET", "/search?q=x")[0] == 200
+                    assert Client(server.url).request("GET", "/", headers={"X-Remote-User": "nobody"})[0] == 303
+                else:
+                    assert status == 303 and headers["Location"] == "/signin"
+            finally:
+                ws.logs.append(server.stop()[1])
+    finally:
+        with open(ws.config, "w") as fh:
+            fh.write(original)
+
+
 def test_no_key_in_any_page_log_or_the_audit_trail(ws, desk):
     code, err = desk.stop()
     ws.logs.append(err)
