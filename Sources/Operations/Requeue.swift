@@ -121,6 +121,9 @@ package struct Requeue {
             var envelope = try Envelope.decode(PosixFS.read(path))
             envelope.nextAttemptAt = epoch
             try spool.write(envelope.encoded(), to: path)
+            try? PosixFS.appendLine(
+                "\(JST.iso8601(epochSeconds: epoch)) retry of the queued \(envelope.role) mail (due now) requested by \(request.phrase)",
+                to: ContractFolder(path: spool.contractFolder(envelope.contractNumber)).history)
             done.append("outbox/\(file): due now")
         }
         for file in try spool.queueEntries(in: spool.failed, of: number) {

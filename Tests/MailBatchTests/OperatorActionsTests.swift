@@ -45,7 +45,8 @@ import Testing
         }
         #expect(try Self.history(t) == before)
         let entries = try Self.audit(t)
-        #expect(entries.count == 3 && entries.allSatisfy { $0.outcome.hasPrefix("refused: ") && $0.action == "resend" })
+        try #require(entries.count == 3)
+        #expect(entries.allSatisfy { $0.outcome.hasPrefix("refused: ") && $0.action == "resend" })
         #expect(entries[2].reason.count < 530 && entries[2].reason.hasSuffix("(600 characters)"))
         let text = String(decoding: try PosixFS.read(t.spool.auditLog), as: UTF8.self)
         #expect(text.split(separator: "\n").count == 3)
@@ -66,7 +67,8 @@ import Testing
         }
         #expect(!PosixFS.exists("\(t.spool.outbox)/\(Self.number).contractor.json"))
         let entries = try Self.audit(t)
-        #expect(entries.count == 5 && entries.allSatisfy { $0.outcome.hasPrefix("refused: ") })
+        try #require(entries.count == 5)
+        #expect(entries.allSatisfy { $0.outcome.hasPrefix("refused: ") })
         #expect(entries[0].contract == "R07-0000-000000" && entries[0].action == "retry")
     }
 
@@ -105,6 +107,10 @@ import Testing
                     at: JST.iso8601(epochSeconds: t.clock.now), actor: "山田", channel: "desk", address: "10.0.0.5", action: "resend",
                     contract: Self.number, target: "contractor to fixed@example.jp", reason: "宛先訂正", outcome: "done"))
         #expect(try AuditLog(spool: t.spool).entries(contract: "R07-4621-000999").isEmpty)
+        // A retry of the queued mail is in the history too.
+        #expect(try Self.actions(t).retry(Self.number, reason: "先方サーバー復旧") == ["outbox/\(Self.number).contractor.json: due now"])
+        #expect(
+            try Self.history(t).contains("retry of the queued contractor mail (due now) requested by 山田 via desk from 10.0.0.5, reason: 先方サーバー復旧"))
         var info = stat()
         #expect(stat(t.spool.auditLog, &info) == 0 && info.st_mode & 0o777 == 0o600)
     }
