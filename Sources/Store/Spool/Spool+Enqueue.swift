@@ -2,10 +2,12 @@ package import Support
 
 extension Spool {
     /// Copies each message envelope of a contract into the outbox, unless that message (by Message-ID)
-    /// is already queued, failed or sent; then marks the contract as fully queued. Safe to repeat.
+    /// is already queued, failed or sent; then marks the contract as fully queued and tells `onQueued`
+    /// what it queued. Safe to repeat.
     package func enqueue(_ folder: ContractFolder, now: Int) throws(FileSystemError) {
         let sentIDs = Set(
             (try? PosixFS.list(folder.sent))?.compactMap { try? Envelope.decode(PosixFS.read("\(folder.sent)/\($0)")).messageID } ?? [])
+        var queuedNames: [String] = []
         for file in try PosixFS.list(folder.messages) where file.hasSuffix(".json") {
             let bytes = try PosixFS.read("\(folder.messages)/\(file)")
             guard let envelope = try? Envelope.decode(bytes) else {
@@ -19,8 +21,10 @@ extension Spool {
             queued.queuedAt = now
             queued.nextAttemptAt = now
             try write(queued.encoded(), to: target)
+            queuedNames.append(envelope.key.queueName)
         }
         try write(JST.iso8601(epochSeconds: now) + "\n", to: folder.queuedMarker)
+        onQueued?(queuedNames)
     }
 
     /// Removes queued messages of a contract that are no longer among its stored messages
