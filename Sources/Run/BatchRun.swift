@@ -107,9 +107,7 @@ package struct BatchRun: Sendable {
             report.bounces = try BounceIntake(
                 spool: spool, settings: configuration.bounces, schedule: RetrySchedule(configuration.delivery), logger: logger, now: now
             ).takeUp()
-            var issuing = spool
-            issuing.onQueued = { deliveryPump.offer($0) }
-            try intake(spool, issuing: issuing, &report, gate: gate) {
+            try intake(spool, &report, gate: gate, committed: { deliveryPump.offer(contract: $0) }) {
                 deliveryPump.start()
                 pump = deliveryPump
             }
@@ -164,9 +162,11 @@ package struct BatchRun: Sendable {
     }
 
     /// - Parameters:
-    ///   - issuing: the spool the records are issued into (it offers what each commit queues to the pump).
+    ///   - committed: told each contract whose new version this run committed and queued (the pump sends its mail).
     ///   - willIssue: called once, just before records are issued.
-    private func intake(_ spool: Spool, issuing: Spool, _ report: inout RunReport, gate: VersionGate, willIssue: () throws -> Void) throws {
+    private func intake(
+        _ spool: Spool, _ report: inout RunReport, gate: VersionGate, committed: @escaping @Sendable (String) -> Void, willIssue: () throws -> Void
+    ) throws {
         let leftovers = try PosixFS.list(spool.processing).filter { !$0.hasPrefix(".") }
         let intake = Intake(spool: spool, logger: logger, now: now)
         let candidates = try intake.candidates()
@@ -176,13 +176,14 @@ package struct BatchRun: Sendable {
         let waiting = WaitingRecords(spool: spool, waitDays: configuration.amendmentWaitDays, now: now)
         defer { report.waiting = waiting.files().count }
         guard !leftovers.isEmpty || !candidates.isEmpty || !waiting.files().isEmpty else { return }
-        var processor = try makeProcessor(issuing, directory)
+        var processor = try makeProcessor(spool, directory)
         processor.versionGate = gate
         processor.finished = finished.committed
         _ = ProcessUser.name  // getpwuid is not thread-safe: look the user up before the workers start
         try willIssue()
         if !leftovers.isEmpty || !candidates.isEmpty {
-            try process(leftovers: leftovers, candidates: candidates, intake: intake, processor: processor, directory: directory, &report)
+            try process(
+                leftovers: leftovers, candidates: candidates, intake: intake, processor: processor, directory: directory, committed: committed, &report)
             if let reason = FontSubsets.shared.offReason {
                 logger.info("documents were drawn from the full fonts (the same documents, more CPU)", metadata: ["reason": "\(reason)"])
             }
@@ -195,6 +196,7 @@ package struct BatchRun: Sendable {
             for name in sweep.ready {
                 logger.info("taking up a waiting record", metadata: ["file": "\(name)"])
                 let outcome = try processor.process(name)
+                if let number = outcome.committedContract { committed(number) }
                 record(outcome, name, directory, &report)
                 report.waitingTakenUp += 1
             }
@@ -224,7 +226,7 @@ package struct BatchRun: Sendable {
     /// Every record on the worker threads; the first error that stops the run stops them all.
     private func process(
         leftovers: [String], candidates: [[UInt8]], intake: Intake, processor: RecordProcessor, directory: OrdererDirectory,
-        _ report: inout RunReport
+        committed: @escaping @Sendable (String) -> Void, _ report: inout RunReport
     ) throws {
         enum Item: Sendable {
             case leftover(String)
@@ -271,6 +273,7 @@ package struct BatchRun: Sendable {
                     }
                 }
                 if let name { outcome = try processor.process(name) }
+                if let number = outcome?.committedContract { committed(number) }
             } catch let error as FileSystemError {
                 failure = .fileSystem(error)
             } catch let error as ConfigurationError {

@@ -2,12 +2,10 @@ package import Support
 
 extension Spool {
     /// Copies each message envelope of a contract into the outbox, unless that message (by Message-ID)
-    /// is already queued, failed or sent; then marks the contract as fully queued and tells `onQueued`
-    /// what it queued. Safe to repeat.
+    /// is already queued, failed or sent; then marks the contract as fully queued. Safe to repeat.
     package func enqueue(_ folder: ContractFolder, now: Int) throws(FileSystemError) {
         let sentIDs = Set(
             (try? PosixFS.list(folder.sent))?.compactMap { try? Envelope.decode(PosixFS.read("\(folder.sent)/\($0)")).messageID } ?? [])
-        var queuedNames: [String] = []
         for file in try PosixFS.list(folder.messages) where file.hasSuffix(".json") {
             let bytes = try PosixFS.read("\(folder.messages)/\(file)")
             guard let envelope = try? Envelope.decode(bytes) else {
@@ -21,10 +19,18 @@ extension Spool {
             queued.queuedAt = now
             queued.nextAttemptAt = now
             try write(queued.encoded(), to: target)
-            queuedNames.append(envelope.key.queueName)
         }
         try write(JST.iso8601(epochSeconds: now) + "\n", to: folder.queuedMarker)
-        onQueued?(queuedNames)
+    }
+
+    /// The outbox entries (names in `outbox/`) of a committed contract's stored messages that wait
+    /// there now: what `enqueue` queued for it, found from its own folder, never by listing the outbox.
+    package func queuedEntries(of folder: ContractFolder) -> [String] {
+        ((try? PosixFS.list(folder.messages)) ?? []).filter { $0.hasSuffix(".json") }.compactMap { file in
+            guard let envelope = try? Envelope.decode(PosixFS.read("\(folder.messages)/\(file)")) else { return nil }
+            let name = envelope.key.queueName
+            return PosixFS.exists("\(outbox)/\(name)") ? name : nil
+        }
     }
 
     /// Removes queued messages of a contract that are no longer among its stored messages

@@ -6,9 +6,6 @@ package import Support
 /// atomic renames within one file system.
 package struct Spool: Sendable {
     package let root: String
-    /// Told the outbox entries (names in `outbox/`) that each enqueue wrote, once they are on disk: a
-    /// run's `DeliveryPump` is offered its contracts' mail this way instead of listing the outbox.
-    package var onQueued: (@Sendable ([String]) -> Void)?
 
     package var incoming: String { root + "/incoming" }
     package var processing: String { root + "/processing" }

@@ -5,18 +5,19 @@ import Synchronization
 
 /// Delivery while a run is still issuing: one thread, one connection, sending what the workers have
 /// committed and queued so far, so that the sending no longer waits for the last contract and both
-/// cores stay busy to the end. The pump is offered the outbox entries each commit queues (`offer`,
-/// which the run hands the spool as `Spool.onQueued`), and a contract's mails reach the outbox only
-/// after its folder is committed (`ContractStore`), so nothing is sent before its commit. It never
-/// lists the outbox: its cost per contract does not grow with the spool or with the mail of earlier
-/// runs waiting there, which is left to the run's usual delivery pass, as is whatever it was offered
-/// and had not handled when the issuing ended, with the same connection-failure count.
+/// cores stay busy to the end. The run offers it each contract as its commit is done (`offer`), and
+/// the pump finds that contract's queued mail from the contract's own folder
+/// (`Spool.queuedEntries(of:)`); a contract's mails reach the outbox only after its folder is
+/// committed (`ContractStore`), so nothing is sent before its commit. It never lists the outbox: its
+/// cost per contract does not grow with the spool or with the mail of earlier runs waiting there,
+/// which is left to the run's usual delivery pass, as is whatever it had not handled when the
+/// issuing ended, with the same connection-failure count.
 package final class DeliveryPump: Sendable {
     private struct State {
         var stop = false
-        /// Entries offered and not yet taken, in the order they were queued.
+        /// Contracts offered and not yet looked at, in the order they were committed.
         var offered: [String] = []
-        /// Entries the pump sent or tried; never offered again in this run.
+        /// Outbox entries the pump sent or tried; never tried again in this run.
         var handled: Set<String> = []
         var tally = DeliveryTally()
         var failure: FileSystemError?
@@ -48,12 +49,9 @@ package final class DeliveryPump: Sendable {
         }
     }
 
-    /// Outbox entries just queued (names in `outbox/`), after their contract's commit.
-    package func offer(_ entries: [String]) {
-        guard !entries.isEmpty else { return }
-        state.withLock { s in
-            for entry in entries where !s.handled.contains(entry) && !s.offered.contains(entry) { s.offered.append(entry) }
-        }
+    /// A contract whose commit (and queueing) is done: its queued mail is sent next.
+    package func offer(contract number: String) {
+        state.withLock { $0.offered.append(number) }
         wake.signal()
     }
 
@@ -68,20 +66,22 @@ package final class DeliveryPump: Sendable {
 
     private func pump() {
         let worker = OutboxWorker(delivery: delivery, health: health, gate: gate)
+        let spool = delivery.spool
         while true {
             // A server that cannot be reached is left to the run's delivery pass, which says so.
             if health.unreachable { return }
-            let (batch, stopping) = state.withLock { s in
-                let batch = s.offered
-                s.offered = []
-                s.handled.formUnion(batch)
-                return (batch, s.stop)
+            let (contracts, stopping) = state.withLock { s in
+                defer { s.offered = [] }
+                return (s.offered, s.stop)
             }
-            if batch.isEmpty {
+            if contracts.isEmpty {
                 if stopping { return }
                 wake.wait()
                 continue
             }
+            let queued = contracts.flatMap { spool.queuedEntries(of: ContractFolder(path: spool.contractFolder($0))) }
+            let batch = state.withLock { s in queued.filter { s.handled.insert($0).inserted } }
+            if batch.isEmpty { continue }
             do {
                 let start = StageTimer.nanoseconds()
                 let tally = try worker.deliver(batch)
