@@ -7,6 +7,7 @@ import Store
 import Support
 import Viewer
 
+/// The counts come from one pass over the spool (`SpoolInventory`, each contract read once through `ContractScan`).
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Counts per state, the oldest waiting message, and the last run's outcome.")

@@ -13,7 +13,9 @@ package enum ReceiptReport {
 
     /// `status`: confirmed and unconfirmed certificates (the current version of each), and those
     /// mailed to the orderer and unconfirmed after `[notify] unconfirmed_after_days`.
-    package static func count(_ spool: Spool, into inventory: inout SpoolInventory, unconfirmedAfterSeconds: Int?, now: Int) throws(FileSystemError) {
+    package static func count(
+        _ spool: Spool, scan: ContractScan? = nil, into inventory: inout SpoolInventory, unconfirmedAfterSeconds: Int?, now: Int
+    ) throws(FileSystemError) {
         for number in try spool.confirmedContracts() {
             if let (c, _, _) = ContractFolder(path: spool.contractFolder(number)).readCertificate(), spool.currentReceipt(of: c) != nil {
                 inventory.receiptConfirmed += 1
@@ -21,24 +23,21 @@ package enum ReceiptReport {
         }
         inventory.receiptUnconfirmed = max(0, inventory.issued - inventory.receiptConfirmed)
         guard let after = unconfirmedAfterSeconds else { return }
-        inventory.unconfirmedOverdue = try overdue(spool, afterSeconds: after, now: now)
+        inventory.unconfirmedOverdue = try overdue(spool, scan: scan, afterSeconds: after, now: now)
     }
 
     /// Mailed to the orderer (the current version's mail, its latest sending) `afterSeconds` ago or
     /// more, still valid, and not confirmed.
-    package static func overdue(_ spool: Spool, afterSeconds: Int, now: Int) throws(FileSystemError) -> [UnviewedCertificates.Entry] {
+    package static func overdue(_ spool: Spool, scan: ContractScan? = nil, afterSeconds: Int, now: Int) throws(FileSystemError) -> [UnviewedCertificates.Entry]
+    {
         var out: [UnviewedCertificates.Entry] = []
-        for number in try PosixFS.list(spool.contracts).filter({ !$0.hasPrefix(".") }).sorted() {
-            let folder = ContractFolder(path: spool.contractFolder(number))
-            let version = PosixFS.isDirectory(folder.versions) ? folder.currentVersion : 1
-            let key = MessageKey(contract: number, version: version, role: .orderer)
-            let sent = ((try? PosixFS.list(folder.sent)) ?? []).filter(key.isSentFile)
-            guard let latest = sent.map(MessageKey.sentEpoch).max(), now - latest >= afterSeconds,
-                let file = sent.first(where: { MessageKey.sentEpoch($0) == latest }),
+        for contract in try ContractScan.reuse(scan, of: spool).entries {
+            let folder = contract.folder
+            guard let (file, latest) = contract.latestOrdererSending, now - latest >= afterSeconds,
                 let (c, _, _) = folder.readCertificate(), c.state == .valid, spool.currentReceipt(of: c) == nil
             else { continue }
             let envelope = try? Envelope.decode(PosixFS.read("\(folder.sent)/\(file)"))
-            out.append(UnviewedCertificates.Entry(contractNumber: number, sentAt: JST.iso8601(epochSeconds: latest), to: envelope?.to ?? []))
+            out.append(UnviewedCertificates.Entry(contractNumber: contract.number, sentAt: JST.iso8601(epochSeconds: latest), to: envelope?.to ?? []))
         }
         return out
     }

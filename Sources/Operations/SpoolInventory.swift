@@ -100,9 +100,13 @@ package struct SpoolInventory: Codable, Sendable {
         case lastRun = "last_run"
     }
 
+    /// - Parameters:
+    ///   - scan: the run's one pass over `contracts/`, when it has one.
+    ///   - overdue: whether to find the certificates not viewed or not confirmed in time (`status`
+    ///     lists them; the metrics file does not, and spares the certificates' reads).
     package static func take(
-        _ spool: Spool, unviewedAfterSeconds: Int = NotifySettings.defaultUnviewedAfterSeconds, unconfirmedAfterSeconds: Int? = nil,
-        bounceMaildir: String? = nil, now: Int = WallClock.epochSeconds()
+        _ spool: Spool, scan: ContractScan? = nil, overdue: Bool = true, unviewedAfterSeconds: Int = NotifySettings.defaultUnviewedAfterSeconds,
+        unconfirmedAfterSeconds: Int? = nil, bounceMaildir: String? = nil, now: Int = WallClock.epochSeconds()
     ) throws(FileSystemError) -> SpoolInventory {
         var inventory = SpoolInventory()
         for maildir in [spool.bounceInbox] + (bounceMaildir.map { [Maildir(path: $0)] } ?? []) {
@@ -117,16 +121,14 @@ package struct SpoolInventory: Codable, Sendable {
         inventory.rejected = try notes(spool.rejected, ".error.txt")
         inventory.paper = try notes(spool.paper, ".reason.txt")
         inventory.duplicates = try notes(spool.duplicates, ".note.txt")
-        let contracts = try PosixFS.list(spool.contracts).filter { !$0.hasPrefix(".") }
-        inventory.issued = contracts.count
-        for number in contracts {
-            let folder = ContractFolder(path: spool.contractFolder(number))
-            let sent = (try? PosixFS.list(folder.sent)) ?? []
-            let withdrawn = sent.filter(Envelope.isWithdrawnName).count
-            inventory.sent += sent.count - withdrawn
+        let scan = try ContractScan.reuse(scan, of: spool)
+        inventory.issued = scan.entries.count
+        for contract in scan.entries {
+            let withdrawn = contract.sent.filter(Envelope.isWithdrawnName).count
+            inventory.sent += contract.sent.count - withdrawn
             inventory.withdrawn = (inventory.withdrawn ?? 0) + withdrawn
             // Only a contract with earlier versions can have a change or a cancellation.
-            if PosixFS.isDirectory(folder.versions), let (c, _, _) = folder.readCertificate() {
+            if contract.hasVersions, let (c, _, _) = contract.folder.readCertificate() {
                 inventory.amendments += (c.versions ?? []).filter { $0.amendment != nil }.count + (c.amendment != nil && c.cancelledAt == nil ? 1 : 0)
                 if c.state == .cancelled { inventory.cancelled += 1 }
             }
@@ -152,8 +154,8 @@ package struct SpoolInventory: Codable, Sendable {
             }
         }
         inventory.unviewed = max(0, inventory.issued - inventory.viewed)
-        inventory.unviewedOverdue = try UnviewedCertificates.find(spool, afterSeconds: unviewedAfterSeconds, now: now)
-        try ReceiptReport.count(spool, into: &inventory, unconfirmedAfterSeconds: unconfirmedAfterSeconds, now: now)
+        if overdue { inventory.unviewedOverdue = try UnviewedCertificates.find(spool, scan: scan, afterSeconds: unviewedAfterSeconds, now: now) }
+        try ReceiptReport.count(spool, scan: scan, into: &inventory, unconfirmedAfterSeconds: overdue ? unconfirmedAfterSeconds : nil, now: now)
         var earliestNext: Int?
         var oldest: (Int, Waiting)?
         for file in try PosixFS.list(spool.outbox) where file.hasSuffix(".json") && !file.hasPrefix(".") {

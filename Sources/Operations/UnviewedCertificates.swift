@@ -25,22 +25,17 @@ package enum UnviewedCertificates {
         }
     }
 
-    package static func find(_ spool: Spool, afterSeconds: Int, now: Int) throws(FileSystemError) -> [Entry] {
+    /// - Parameter scan: the run's one pass over `contracts/`, when it has one.
+    package static func find(_ spool: Spool, scan: ContractScan? = nil, afterSeconds: Int, now: Int) throws(FileSystemError) -> [Entry] {
         var out: [Entry] = []
-        for number in try PosixFS.list(spool.contracts).filter({ !$0.hasPrefix(".") }).sorted() {
-            let folder = ContractFolder(path: spool.contractFolder(number))
+        for contract in try ContractScan.reuse(scan, of: spool).entries {
             // The current version's orderer mail (`orderer.<epoch>.json`, `v2.orderer.<epoch>.json`): its latest sending.
-            // Only a contract with earlier versions needs its certificate read to know which version is current.
-            let version = PosixFS.isDirectory(folder.versions) ? folder.currentVersion : 1
-            let key = MessageKey(contract: number, version: version, role: .orderer)
-            let sent = ((try? PosixFS.list(folder.sent)) ?? []).filter(key.isSentFile)
-            guard let latest = sent.map(MessageKey.sentEpoch).max(), now - latest >= afterSeconds,
-                let file = sent.first(where: { MessageKey.sentEpoch($0) == latest })
-            else { continue }
+            guard let (file, latest) = contract.latestOrdererSending, now - latest >= afterSeconds else { continue }
+            let folder = contract.folder
             guard let (certificate, _, _) = folder.readCertificate(), certificate.state == .valid, spool.currentView(of: certificate) == nil
             else { continue }
             let envelope = try? Envelope.decode(PosixFS.read("\(folder.sent)/\(file)"))
-            out.append(Entry(contractNumber: number, sentAt: JST.iso8601(epochSeconds: latest), to: envelope?.to ?? []))
+            out.append(Entry(contractNumber: contract.number, sentAt: JST.iso8601(epochSeconds: latest), to: envelope?.to ?? []))
         }
         return out
     }

@@ -55,17 +55,19 @@ package struct BatchRun: Sendable {
         let clock = ContinuousClock.now
         var report = RunReport()
         steps(spool, &report)
-        notifyOperator(&report)
+        // The operator summary and the metrics file share one pass over contracts/.
+        let scan = configuration.notify != nil || configuration.metricsTextfile != nil ? try? ContractScan.take(spool) : nil
+        notifyOperator(&report, scan: scan)
         try? spool.write(
             SpoolJSON.encode(LastRun(report: report, exitCode: exitCode(report.outcome), startedAt: started, finishedAt: now())), to: LastRun.path(spool))
-        writeMetrics(report, clock: clock)
+        writeMetrics(report, scan: scan, clock: clock)
         return report
     }
 
     /// `[metrics] textfile`, after every run; a failure to write it is logged, never fatal.
-    private func writeMetrics(_ report: RunReport, clock: ContinuousClock.Instant) {
+    private func writeMetrics(_ report: RunReport, scan: ContractScan?, clock: ContinuousClock.Instant) {
         guard let path = configuration.metricsTextfile else { return }
-        let inventory = try? SpoolInventory.take(configuration.spool)
+        let inventory = try? SpoolInventory.take(configuration.spool, scan: scan, overdue: false)
         let elapsed = ContinuousClock.now - clock
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let metrics = RunMetrics(
@@ -87,8 +89,10 @@ package struct BatchRun: Sendable {
             spool: spool, delivery: configuration.delivery, logger: logger, now: now,
             makeTransport: { try makeTransport(smtp) })
         delivery.returnPath = configuration.bounces?.returnPath
-        var pump: DeliveryPump?
         let gate = VersionGate()
+        // Started once the records are about to be issued; it sends only what their commits queue.
+        let deliveryPump = DeliveryPump(delivery: delivery, gate: gate, stages: stages)
+        var pump: DeliveryPump?
         // Whatever stops the run, the pump is stopped and what it sent is counted.
         func finishPump() -> (seen: Set<String>, health: ConnectionHealth?) {
             guard let running = pump else { return ([], nil) }
@@ -103,11 +107,9 @@ package struct BatchRun: Sendable {
             report.bounces = try BounceIntake(
                 spool: spool, settings: configuration.bounces, schedule: RetrySchedule(configuration.delivery), logger: logger, now: now
             ).takeUp()
-            try intake(spool, &report, gate: gate) {
-                // Started once the records are about to be issued; it sends only what they queue.
-                let started = DeliveryPump(delivery: delivery, gate: gate, stages: stages, alreadyQueued: try PosixFS.list(spool.outbox))
-                started.start()
-                pump = started
+            try intake(spool, &report, gate: gate, committed: { deliveryPump.offer(contract: $0) }) {
+                deliveryPump.start()
+                pump = deliveryPump
             }
             if configuration.notify?.contractorOnView == true {
                 let templates = try TemplateLibrary(overrides: configuration.templatesDirectory)
@@ -140,12 +142,12 @@ package struct BatchRun: Sendable {
     }
 
     /// The summary mail to `[notify] to`, when something new needs a person.
-    private func notifyOperator(_ report: inout RunReport) {
+    private func notifyOperator(_ report: inout RunReport, scan: ContractScan?) {
         guard let settings = configuration.notify, !report.stopIsConfiguration else { return }
         let notice = OperatorNotice(spool: configuration.spool, settings: settings, mail: configuration.mail, now: now)
         let smtp = configuration.smtp
         do {
-            switch try notice.send(using: { try makeTransport(smtp) }) {
+            switch try notice.send(scan: scan, using: { try makeTransport(smtp) }) {
             case .nothingNew: break
             case .sent(let items):
                 report.notified = items
@@ -159,8 +161,12 @@ package struct BatchRun: Sendable {
         }
     }
 
-    /// - Parameter willIssue: called once, just before records are issued.
-    private func intake(_ spool: Spool, _ report: inout RunReport, gate: VersionGate, willIssue: () throws -> Void) throws {
+    /// - Parameters:
+    ///   - committed: told each contract whose new version this run committed and queued (the pump sends its mail).
+    ///   - willIssue: called once, just before records are issued.
+    private func intake(
+        _ spool: Spool, _ report: inout RunReport, gate: VersionGate, committed: @escaping @Sendable (String) -> Void, willIssue: () throws -> Void
+    ) throws {
         let leftovers = try PosixFS.list(spool.processing).filter { !$0.hasPrefix(".") }
         let intake = Intake(spool: spool, logger: logger, now: now)
         // Recovery first: a release a kill cut short puts its record back in incoming/ for this run.
@@ -177,7 +183,8 @@ package struct BatchRun: Sendable {
         _ = ProcessUser.name  // getpwuid is not thread-safe: look the user up before the workers start
         try willIssue()
         if !leftovers.isEmpty || !candidates.isEmpty {
-            try process(leftovers: leftovers, candidates: candidates, intake: intake, processor: processor, directory: directory, &report)
+            try process(
+                leftovers: leftovers, candidates: candidates, intake: intake, processor: processor, directory: directory, committed: committed, &report)
             if let reason = FontSubsets.shared.offReason {
                 logger.info("documents were drawn from the full fonts (the same documents, more CPU)", metadata: ["reason": "\(reason)"])
             }
@@ -190,6 +197,7 @@ package struct BatchRun: Sendable {
             for name in sweep.ready {
                 logger.info("taking up a waiting record", metadata: ["file": "\(name)"])
                 let outcome = try processor.process(name)
+                if let number = outcome.committedContract { committed(number) }
                 record(outcome, name, directory, &report)
                 report.waitingTakenUp += 1
             }
@@ -219,7 +227,7 @@ package struct BatchRun: Sendable {
     /// Every record on the worker threads; the first error that stops the run stops them all.
     private func process(
         leftovers: [String], candidates: [[UInt8]], intake: Intake, processor: RecordProcessor, directory: OrdererDirectory,
-        _ report: inout RunReport
+        committed: @escaping @Sendable (String) -> Void, _ report: inout RunReport
     ) throws {
         enum Item: Sendable {
             case leftover(String)
@@ -266,6 +274,7 @@ package struct BatchRun: Sendable {
                     }
                 }
                 if let name { outcome = try processor.process(name) }
+                if let number = outcome?.committedContract { committed(number) }
             } catch let error as FileSystemError {
                 failure = .fileSystem(error)
             } catch let error as ConfigurationError {

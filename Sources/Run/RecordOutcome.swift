@@ -19,3 +19,13 @@ package enum RecordOutcome: Sendable, Equatable {
     /// stays in `processing/`, and the next run issues it.
     case postponed(reason: String)
 }
+
+extension RecordOutcome {
+    /// The contract whose new version (and its mail) this outcome committed and queued.
+    package var committedContract: String? {
+        switch self {
+        case .issued(let number, _), .completed(let number), .amended(let number, _), .cancelled(let number): number
+        default: nil
+        }
+    }
+}

@@ -103,6 +103,31 @@ def test_bench(tmp_path):
     assert results["full"] and results["send_only"] and results["idle"], results
 
 
+def test_bench_compare(tmp_path):
+    # The same binary as both builds, tiny: the table and the JSON carry every figure the comparison promises.
+    out = str(tmp_path / "compare.json")
+    run = script("bench", "--binary", BIN, "--compare", BIN, "--n", "5", "--pairs", "1", "--out", out, timeout=900)
+    table = run.stdout[run.stdout.index("scripts/bench ") :]
+    for label in ("contracts/s", "mails/s", "CPU ms a contract (user+sys)", "cores busy (CPU ÷ wall)", "peak RSS MB",
+                  "smtplib, same mails, 1 connection: mails/s", "pipeline ÷ smtplib (mails/s)", "N → 5N: CPU ms a contract",
+                  "N → 5N: peak RSS MB", "load average", "old", "new", "new/old"):
+        assert label in table, (label, table)
+    results = json.load(open(out))
+    assert results["n"] == 5 and results["pairs"] == 1 and len(results["runs"]["old"]) == len(results["runs"]["new"]) == 1
+    for name in ("old", "new"):
+        run_ = results["runs"][name][0]
+        assert run_["contracts_per_s"] > 0 and run_["cpu_ms_per_contract"] > 0 and run_["peak_rss_mb"] > 0, run_
+        assert run_["cores_busy"] > 0 and run_["smtplib_mails_per_s"] > 0 and run_["ratio_to_smtplib"] > 0, run_
+        assert run_["mails"] >= 5, run_
+        for key in ("contracts_per_s", "cpu_ms_per_contract", "cores_busy", "peak_rss_mb", "ratio_to_smtplib"):
+            s = results["summary"][name][key]
+            assert s["min"] <= s["mean"] <= s["max"], (key, s)
+        scaling = results["scaling"][name]
+        assert scaling["five_n"] == 25 and scaling["run_5n"]["contracts_per_s"] > 0 and scaling["cpu_ratio"] > 0, scaling
+        assert scaling["rss_ratio"] > 0, scaling
+    assert len(results["machine"]["load_average_start"]) == 3
+
+
 def test_bench_viewer(tmp_path):
     out = str(tmp_path / "bench-viewer.json")
     run = script("bench-viewer", "--binary", BIN, "--contracts", "3", "--seconds", "1", "--connections", "2", "--refusals", "600",

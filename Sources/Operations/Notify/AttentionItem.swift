@@ -28,13 +28,15 @@ package struct AttentionItem: Sendable, Equatable {
     package let command: String
 
     /// Everything in the spool that needs a person now.
+    /// - Parameter scan: the run's one pass over `contracts/`, when it has one.
     package static func collect(
-        _ spool: Spool, staleAfterSeconds: Int, unviewedAfterSeconds: Int = NotifySettings.defaultUnviewedAfterSeconds,
+        _ spool: Spool, scan: ContractScan? = nil, staleAfterSeconds: Int, unviewedAfterSeconds: Int = NotifySettings.defaultUnviewedAfterSeconds,
         unconfirmedAfterSeconds: Int? = nil, now: Int
     ) throws(FileSystemError) -> [AttentionItem] {
         var items: [AttentionItem] = []
+        let scan = try ContractScan.reuse(scan, of: spool)
         if let after = unconfirmedAfterSeconds {
-            for entry in try ReceiptReport.overdue(spool, afterSeconds: after, now: now) {
+            for entry in try ReceiptReport.overdue(spool, scan: scan, afterSeconds: after, now: now) {
                 items.append(
                     AttentionItem(
                         kind: .unconfirmed, key: "unconfirmed:\(entry.contractNumber):\(entry.sentAt)",
@@ -43,7 +45,7 @@ package struct AttentionItem: Sendable, Equatable {
                         command: "mailbatch show \(entry.contractNumber)"))
             }
         }
-        for entry in try UnviewedCertificates.find(spool, afterSeconds: unviewedAfterSeconds, now: now) {
+        for entry in try UnviewedCertificates.find(spool, scan: scan, afterSeconds: unviewedAfterSeconds, now: now) {
             items.append(
                 AttentionItem(
                     kind: .unviewed, key: "unviewed:\(entry.contractNumber):\(entry.sentAt)",

@@ -25,9 +25,10 @@ package struct OperatorNotice: Sendable {
 
     package var reportedFile: String { "\(spool.notify)/reported.txt" }
 
-    package func send(using makeTransport: () throws -> any MailTransport) throws(FileSystemError) -> Outcome {
+    /// - Parameter scan: the run's one pass over `contracts/`, when it has one.
+    package func send(scan: ContractScan? = nil, using makeTransport: () throws -> any MailTransport) throws(FileSystemError) -> Outcome {
         let items = try AttentionItem.collect(
-            spool, staleAfterSeconds: settings.staleAfterSeconds, unviewedAfterSeconds: settings.unviewedAfterSeconds,
+            spool, scan: scan, staleAfterSeconds: settings.staleAfterSeconds, unviewedAfterSeconds: settings.unviewedAfterSeconds,
             unconfirmedAfterSeconds: settings.unconfirmedAfterSeconds, now: now())
         let reported = Set(((try? PosixFS.read(reportedFile)) ?? []).split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) })
         let fresh = items.filter { !reported.contains($0.key) }

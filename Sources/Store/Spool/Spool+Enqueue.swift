@@ -23,6 +23,16 @@ extension Spool {
         try write(JST.iso8601(epochSeconds: now) + "\n", to: folder.queuedMarker)
     }
 
+    /// The outbox entries (names in `outbox/`) of a committed contract's stored messages that wait
+    /// there now: what `enqueue` queued for it, found from its own folder, never by listing the outbox.
+    package func queuedEntries(of folder: ContractFolder) -> [String] {
+        ((try? PosixFS.list(folder.messages)) ?? []).filter { $0.hasSuffix(".json") }.compactMap { file in
+            guard let envelope = try? Envelope.decode(PosixFS.read("\(folder.messages)/\(file)")) else { return nil }
+            let name = envelope.key.queueName
+            return PosixFS.exists("\(outbox)/\(name)") ? name : nil
+        }
+    }
+
     /// Removes queued messages of a contract that are no longer among its stored messages
     /// (the old key's mails after a reissue); returns what was removed.
     package func dropStaleQueued(_ folder: ContractFolder, number: String) throws(FileSystemError) -> [String] {

@@ -141,6 +141,8 @@ package final class OutboxWorker {
         envelope: Envelope, message: [UInt8]
     )? {
         var envelope: Envelope
+        // Offered to the pump, then dropped by a change or cancellation committed meanwhile: nothing to send.
+        guard PosixFS.exists(path) else { return nil }
         do {
             envelope = try Envelope.decode(PosixFS.read(path))
         } catch {
