@@ -20,7 +20,6 @@ package struct ContractFolder: Sendable {
     package var versions: String { path + "/versions" }
     package func version(_ number: Int) -> ContractFolder { ContractFolder(path: "\(versions)/\(number)") }
 
-    package func message(_ key: MessageKey) -> String { "\(messages)/\(key.emlName)" }
     package func plan(_ key: MessageKey) -> String { "\(messages)/\(key.planName)" }
 
     /// Where a plan's document is: `versions/<n>/documents/<file>` once its version was superseded,
