@@ -11,7 +11,7 @@ extension IssueBundle {
             messages: messages.map { message in
                 let key = MessageKey(contract: number, version: certificate.currentVersion, role: message.role)
                 return ContractFiles.Message(
-                    key: key, eml: message.mail.rendered(),
+                    key: key, plan: message.mail.plan(),
                     envelope: Envelope(
                         key: key, messageID: message.mail.messageID, mailFrom: mailFrom, recipients: message.mail.envelopeRecipients,
                         cc: message.mail.cc.map(\.address), queuedAt: epoch))

@@ -160,7 +160,9 @@ package struct IssueBuilder: Sendable {
                 filename: pdfSigning == nil
                     ? $0.kind.attachmentName(for: certificate)
                     : BookkeepingNames.name($0.kind, facts: facts, surety: configuration.mail.suretyName) ?? $0.kind.attachmentName(for: certificate),
-                contentType: "application/pdf", bytes: $0.bytes)
+                contentType: "application/pdf", bytes: $0.bytes,
+                reference: DocumentReference(
+                    version: certificate.currentVersion, file: $0.kind.fileName, size: $0.bytes.count, sha256: SHA256Hex.of($0.bytes)))
         }
         let composer = MessageComposer(mail: configuration.mail, templates: templates)
         var messages: [IssueBundle.Message] = []

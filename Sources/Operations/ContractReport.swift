@@ -38,7 +38,8 @@ package struct ContractReport {
         out += "\nmessages:\n"
         let envelopes = try ContractSheet.envelopes(spool, folder, number: number)
         for (state, e) in envelopes {
-            out += "  \(e.key.stem) [\(state)] to \(e.recipients.joined(separator: ", "))  <\(e.messageID)>\n"
+            out += "  \(e.key.stem) [\(state)] to \(e.recipients.joined(separator: ", "))  <\(e.messageID)>"
+            out += e.messageSHA256.map { "  sha256:\($0)\n" } ?? "\n"
             if state == "queued" && e.attempts.isEmpty { out += "    not tried yet; due \(JST.iso8601(epochSeconds: e.nextAttemptAt))\n" }
             for attempt in e.attempts { out += "    \(attempt.at)  \(attempt.outcome.rawValue)  \(attempt.reply)\n" }
             if state == "queued", !e.attempts.isEmpty { out += "    next attempt \(JST.iso8601(epochSeconds: e.nextAttemptAt))\n" }

@@ -58,7 +58,10 @@ package struct Requeue {
             let epoch = now()
             var copy: (name: String, bytes: [UInt8])?
             if address != nil || cc != nil {
-                var message = try PosixFS.read(folder.message(key))
+                // The stored message as issued: its plan (whose headers are the message's own), or a
+                // whole `.eml` from a spool of format 2. Only the headers are rewritten.
+                let stored = envelope.messagePath
+                var message = try PosixFS.read("\(spool.root)/\(stored)")
                 // Envelopes from before To and Cc were kept apart: the Cc is read from the stored message.
                 var copies = envelope.cc ?? ccAddresses(message).filter { envelope.recipients.contains($0) }
                 var to = envelope.recipients.filter { !copies.contains($0) }
@@ -75,7 +78,7 @@ package struct Requeue {
                     message = HeaderRewrite.removing("Cc", in: message)
                 case nil: break
                 }
-                let file = key.resendName(epoch: epoch)
+                let file = key.resendName(epoch: epoch, plan: stored.hasSuffix(".plan"))
                 copy = (file, message)
                 envelope = Envelope(
                     key: key, messageID: envelope.messageID, mailFrom: envelope.mailFrom, recipients: to + copies, cc: copies,

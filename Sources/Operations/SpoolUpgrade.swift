@@ -51,6 +51,8 @@ package struct SpoolUpgrade {
                 result.journalEntries += 1
             }
         }
+        // 2 → 3: nothing is rewritten. Messages stored whole (`.eml`) stay as they are and are sent as
+        // stored; only mail queued from now on is stored as a plan.
         try spool.write("\(SpoolFormat.current)\n", to: SpoolFormat.versionFile(spool))
         return result
     }

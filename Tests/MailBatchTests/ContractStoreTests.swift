@@ -19,7 +19,7 @@ import Testing
             attempts: [])
         return ContractFiles(
             certificate: Array(certificate.utf8), key: Array("KEY\n".utf8), record: Array("{}".utf8), source: Array("{}".utf8),
-            documents: [("certificate.pdf", Array("%PDF".utf8))], messages: [.init(key: key, eml: Array("mail".utf8), envelope: envelope)])
+            documents: [("certificate.pdf", Array("%PDF".utf8))], messages: [.init(key: key, plan: Array("mail".utf8), envelope: envelope)])
     }
 
     @Test("a new contract is committed with its mail queued and no journal entry left; a second commit is refused")
@@ -48,7 +48,7 @@ import Testing
         #expect(try PosixFS.read(folder.certificate) == Array("v2".utf8))
         #expect(try PosixFS.read(folder.version(1).certificate) == Array("v1".utf8))
         #expect(PosixFS.exists("\(folder.version(1).documents)/certificate.pdf"))
-        #expect(t.list(folder.messages) == ["contractor.eml", "contractor.json", "v2.contractor.eml", "v2.contractor.json"])
+        #expect(t.list(folder.messages) == ["contractor.json", "contractor.plan", "v2.contractor.json", "v2.contractor.plan"])
         #expect(t.list(t.spool.outbox).contains("\(Self.number).v2.contractor.json") && t.list(t.spool.journal).isEmpty)
         let history = String(decoding: try PosixFS.read(folder.history), as: UTF8.self)
         #expect(history.contains(" issued\n") && history.hasSuffix(" changed\n"))

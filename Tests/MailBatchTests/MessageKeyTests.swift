@@ -9,7 +9,7 @@ import Testing
         let key = MessageKey(contract: "R07-4621-000123", role: .contractor)
         #expect(key.emlName == "contractor.eml")
         #expect(key.queueName == "R07-4621-000123.contractor.json")
-        #expect(key.messagePath == "contracts/R07-4621-000123/messages/contractor.eml")
+        #expect(key.messagePath == "contracts/R07-4621-000123/messages/contractor.plan")
         #expect(key.sentName(epoch: 1_700_000_000) == "contractor.1700000000.json")
     }
 

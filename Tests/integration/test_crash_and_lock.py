@@ -56,7 +56,7 @@ def test_kill9_at_random_moments_then_finish(workspace):
         cert = json.load(open(os.path.join(folder, "certificate.json")))
         digest = "sha256:" + hashlib.sha256(f"{number}:{key.replace('-', '')}".encode()).hexdigest()
         assert cert["key_digest"] == digest
-        eml = open(os.path.join(folder, "messages", "contractor.eml"), "rb").read()
+        eml = open(os.path.join(folder, "messages", "contractor.plan"), "rb").read()  # the plan holds the headers as sent
         stored_ids[number] = [l for l in eml.split(b"\r\n") if l.startswith(b"Message-ID:")][0].split(b" ", 1)[1].decode()
 
     # Every notification delivered at least once, always the stored message (same Message-ID and PDF).

@@ -157,7 +157,7 @@ def test_status_show_resend_retry(workspace):
     env, msg, raw = ws.messages()[-1]
     assert env["rcpt_tos"] == ["b.fixed@example.jp"]
     assert msg["to"].addresses[0].addr_spec == "b.fixed@example.jp"
-    stored = open(os.path.join(ws.contract("R07-0000-00000B"), "messages", "contractor.eml"), "rb").read()
+    stored = open(os.path.join(ws.contract("R07-0000-00000B"), "messages", "contractor.plan"), "rb").read()
     assert msg["message-id"] in stored.decode()
 
     # Retry puts the failed message back; the server now accepts it.

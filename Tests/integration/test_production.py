@@ -63,11 +63,11 @@ def test_a_spool_newer_than_the_binary_is_refused(workspace):
     ws = workspace
     ws.drop("a.json", sample_record("R07-4621-000521"))
     assert ws.run("run").returncode == 0
-    assert open(os.path.join(ws.spool, "VERSION")).read().strip() == "2"
+    assert open(os.path.join(ws.spool, "VERSION")).read().strip() == "3"
     open(os.path.join(ws.spool, "VERSION"), "w").write("7\n")
     result = ws.run("run")
     assert result.returncode == 2
-    assert "format 7" in result.stderr and "format 2" in result.stderr
+    assert "format 7" in result.stderr and "format 3" in result.stderr
 
 
 def test_an_old_spool_is_upgraded_and_delivered(workspace, tmp_path):
@@ -109,7 +109,7 @@ def test_the_previous_release_spool_is_upgraded_then_changed(workspace):
     os.makedirs(os.path.join(ws.spool, "journal"), exist_ok=True)
     open(os.path.join(ws.spool, "journal", "reissue-R07-4621-000612"), "w").write("reissue R07-4621-000612\n")
     up = ws.run("upgrade")
-    assert up.returncode == 0 and "from format 1 to 2" in up.stdout and "1 journal entr" in up.stdout, up.stdout + up.stderr
+    assert up.returncode == 0 and "from format 1 to 3" in up.stdout and "1 journal entr" in up.stdout, up.stdout + up.stderr
     assert os.listdir(os.path.join(ws.spool, "journal")) == ["commit-R07-4621-000612"]
     assert ws.run("retry", "--all").returncode == 0
     run = ws.run("run")

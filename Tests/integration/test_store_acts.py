@@ -112,7 +112,7 @@ def test_a_resend_to_a_new_address_stores_its_copy_under_the_message_key(workspa
     assert result.returncode == 0, result.stderr
     queued = json.loads(read(os.path.join(ws.spool, "outbox", f"{NUMBER}.contractor.json")))
     copy = os.path.basename(queued["message_path"])
-    assert copy.startswith("contractor.resend-") and copy.endswith(".eml")
+    assert copy.startswith("contractor.resend-") and copy.endswith(".plan")
     assert os.path.exists(os.path.join(ws.contract(NUMBER), "messages", copy))
     assert "resend of the contractor mail to fixed@example.jp" in read(os.path.join(ws.contract(NUMBER), "history.log"))
     assert ws.run("run").returncode == 0

@@ -18,7 +18,8 @@ package enum EarlierPapers {
             guard let (c, _, _) = place.readCertificate() else { continue }
             for kind in [DocumentKind.premiumStatement, .receipt] {
                 guard let bytes = try? PosixFS.read("\(place.documents)/\(kind.fileName)") else { continue }
-                out.append(.init(filename: kind.attachmentName(for: c), contentType: "application/pdf", bytes: bytes))
+                let reference = DocumentReference(version: version, file: kind.fileName, size: bytes.count, sha256: SHA256Hex.of(bytes))
+                out.append(.init(filename: kind.attachmentName(for: c), contentType: "application/pdf", bytes: bytes, reference: reference))
             }
         }
         return out

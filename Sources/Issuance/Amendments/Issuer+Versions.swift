@@ -79,7 +79,7 @@ extension Issuer {
                 messages: built.messages.map { message in
                     let key = MessageKey(contract: number, version: version, role: message.role)
                     return ContractFiles.Message(
-                        key: key, eml: message.mail.rendered(),
+                        key: key, plan: message.mail.plan(),
                         envelope: Envelope(
                             key: key, messageID: message.mail.messageID, mailFrom: from, recipients: message.mail.envelopeRecipients,
                             cc: message.mail.cc.map(\.address), queuedAt: epoch))

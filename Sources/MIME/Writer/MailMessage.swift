@@ -1,3 +1,5 @@
+package import Model
+
 /// A mail to be sent: headers as values, a plain-text body and attachments. `rendered()` gives the
 /// RFC 5322 bytes; Bcc never appears in them (the envelope carries such recipients).
 package struct MailMessage: Sendable {
@@ -5,14 +7,18 @@ package struct MailMessage: Sendable {
         package let filename: String
         package let contentType: String
         package let bytes: [UInt8]
-        /// The base64 body, made once: a document attached to two mails is not encoded twice.
-        package let encoded: String
+        /// The committed document these bytes are, when they are one: a stored plan then names it
+        /// instead of holding its base64 (`MessagePlan`).
+        package let reference: DocumentReference?
 
-        package init(filename: String, contentType: String, bytes: [UInt8]) {
+        /// The base64 body, 76 columns, CRLF.
+        package var encoded: String { MIMEEncoder.base64Lines(bytes) }
+
+        package init(filename: String, contentType: String, bytes: [UInt8], reference: DocumentReference? = nil) {
             self.filename = filename
             self.contentType = contentType
             self.bytes = bytes
-            encoded = MIMEEncoder.base64Lines(bytes)
+            self.reference = reference
         }
     }
 
@@ -29,7 +35,14 @@ package struct MailMessage: Sendable {
     /// Every address the message goes to, for the SMTP envelope.
     package var envelopeRecipients: [String] { (to + cc).map(\.address) }
 
-    package func rendered() -> [UInt8] {
+    /// The message as sent.
+    package func rendered() -> [UInt8] { render { $0.encoded } }
+
+    /// The message as stored (`MessagePlan`): every attachment that is a committed document named by a
+    /// reference line in place of its base64 body; composing the plan gives `rendered()` back.
+    package func plan() -> [UInt8] { render { attachment in attachment.reference.map(MessagePlan.line) ?? attachment.encoded } }
+
+    private func render(_ attachmentBody: (Attachment) -> String) -> [UInt8] {
         var out = ""
         out += MIMEEncoder.addressHeader("From", [from])
         out += MIMEEncoder.addressHeader("To", to)
@@ -55,7 +68,7 @@ package struct MailMessage: Sendable {
             out += "Content-Type: \(attachment.contentType);\r\n " + MIMEEncoder.encodedWordParameter("name", attachment.filename) + "\r\n"
             out += "Content-Disposition: attachment;\r\n " + MIMEEncoder.rfc2231Parameter("filename", attachment.filename).joined(separator: ";\r\n ") + "\r\n"
             out += "Content-Transfer-Encoding: base64\r\n\r\n"
-            out += attachment.encoded
+            out += attachmentBody(attachment)
         }
         out += "--\(boundary)--\r\n"
         return Array(out.utf8)

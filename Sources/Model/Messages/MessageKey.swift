@@ -21,8 +21,10 @@ package struct MessageKey: Hashable, Sendable, CustomStringConvertible {
 
     package var description: String { "\(contract).\(stem)" }
 
-    /// Under the contract folder's `messages/`.
+    /// Under the contract folder's `messages/`: the message as it was stored before plans (`.eml`,
+    /// still sent as it is), and the plan that names the committed documents instead of holding them.
     package var emlName: String { "\(stem).eml" }
+    package var planName: String { "\(stem).plan" }
     package var envelopeName: String { "\(stem).json" }
 
     /// In `outbox/` and `failed/`: `R07-4621-000123.v2.contractor.json`.
@@ -39,15 +41,16 @@ package struct MessageKey: Hashable, Sendable, CustomStringConvertible {
         return !n.isEmpty && n.allSatisfy { $0.isASCII && $0.isNumber } && file[..<dot].hasSuffix(".json")
     }
 
-    /// A stored copy with changed addresses, for a re-send: `v2.contractor.resend-1700000000.eml`.
-    package func resendName(epoch: Int) -> String { "\(stem).resend-\(epoch).eml" }
+    /// A stored copy with changed addresses, for a re-send: `v2.contractor.resend-1700000000.plan`
+    /// (`.eml` when the copy is made from a message stored whole).
+    package func resendName(epoch: Int, plan: Bool = true) -> String { "\(stem).resend-\(epoch).\(plan ? "plan" : "eml")" }
 
     /// The stored notice (of a view or a receipt) of one key (a reissue's new key is noticed anew):
     /// `view_notice-<16 hex of the key's digest>.eml`, `v2.receipt_notice-….eml` for a later version.
     package func noticeName(keyVersion: String) -> String { "\(stem)-\(keyVersion).eml" }
 
-    /// The stored message relative to the spool root, as an envelope names it.
-    package var messagePath: String { storedPath(emlName) }
+    /// The stored message (its plan) relative to the spool root, as an envelope names it.
+    package var messagePath: String { storedPath(planName) }
 
     /// Another stored file of this message (a re-send with a changed address, a view notice).
     package func storedPath(_ file: String) -> String { "contracts/\(contract)/messages/\(file)" }

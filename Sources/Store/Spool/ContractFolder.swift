@@ -20,7 +20,14 @@ package struct ContractFolder: Sendable {
     package var versions: String { path + "/versions" }
     package func version(_ number: Int) -> ContractFolder { ContractFolder(path: "\(versions)/\(number)") }
 
-    package func message(_ key: MessageKey) -> String { "\(messages)/\(key.emlName)" }
+    package func plan(_ key: MessageKey) -> String { "\(messages)/\(key.planName)" }
+
+    /// Where a plan's document is: `versions/<n>/documents/<file>` once its version was superseded,
+    /// else the current version's `documents/<file>` (the digest tells the sender whether it is the one).
+    package func document(_ reference: DocumentReference) -> String {
+        let archived = "\(version(reference.version).documents)/\(reference.file)"
+        return PosixFS.exists(archived) ? archived : "\(documents)/\(reference.file)"
+    }
     package func envelope(_ key: MessageKey) -> String { "\(messages)/\(key.envelopeName)" }
 
     package init(path: String) {

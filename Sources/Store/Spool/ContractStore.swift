@@ -8,12 +8,13 @@ package import Support
 package struct ContractFiles: Sendable {
     package struct Message: Sendable {
         package let key: MessageKey
-        package let eml: [UInt8]
+        /// The message's plan (`MessagePlan`): stored under `messages/<stem>.plan`, composed when sent.
+        package let plan: [UInt8]
         package let envelope: Envelope
 
-        package init(key: MessageKey, eml: [UInt8], envelope: Envelope) {
+        package init(key: MessageKey, plan: [UInt8], envelope: Envelope) {
             self.key = key
-            self.eml = eml
+            self.plan = plan
             self.envelope = envelope
         }
     }
@@ -45,7 +46,9 @@ package struct ContractFiles: Sendable {
 ///
 /// The folder holds the current version at its top (`certificate.json`, `key`, `record.json`,
 /// `source.json`, `documents/`), every earlier version below `versions/<n>/` in the same shape, every
-/// version's messages in `messages/` (named by `MessageKey`), every sending in `sent/`, one `history.log`.
+/// version's messages in `messages/` (named by `MessageKey`; each a plan naming the committed documents
+/// instead of holding them, or a whole `.eml` from a spool of format 2), every sending in `sent/`, one
+/// `history.log`.
 package struct ContractStore: Sendable {
     package let spool: Spool
 
@@ -140,7 +143,7 @@ package struct ContractStore: Sendable {
         try PosixFS.writeNew(files.source, to: built.source, sync: false)
         for document in files.documents { try PosixFS.writeNew(document.bytes, to: "\(built.documents)/\(document.name)", sync: false) }
         for message in files.messages {
-            try PosixFS.writeNew(message.eml, to: built.message(message.key), sync: false)
+            try PosixFS.writeNew(message.plan, to: built.plan(message.key), sync: false)
             try PosixFS.writeNew(message.envelope.encoded(), to: built.envelope(message.key), sync: false)
         }
     }

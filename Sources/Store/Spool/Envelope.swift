@@ -66,8 +66,11 @@ package struct Envelope: Sendable, Codable, Equatable {
     package var recipientBounces: [Bounce]?
     /// Reports of a soft failure (mailbox full, …) after which the message was queued again.
     package var returned: [Bounce]?
-    /// Relative to the spool root, e.g. `contracts/R07-4621-000123/messages/contractor.eml`.
+    /// Relative to the spool root, e.g. `contracts/R07-4621-000123/messages/contractor.plan`: a plan
+    /// composed when sent, or a whole `.eml` (spools of format 2, notices) sent as stored.
     package let messagePath: String
+    /// The SHA-256 (hex) of the bytes last composed and handed to the server for this sending.
+    package var messageSHA256: String?
     package var queuedAt: Int
     package var nextAttemptAt: Int
     package var attempts: [Attempt]
@@ -89,6 +92,7 @@ package struct Envelope: Sendable, Codable, Equatable {
         case contractNumber = "contract_number"
         case mailFrom = "mail_from"
         case messagePath = "message_path"
+        case messageSHA256 = "message_sha256"
         case queuedAt = "queued_at"
         case nextAttemptAt = "next_attempt_at"
     }

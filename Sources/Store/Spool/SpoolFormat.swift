@@ -3,12 +3,16 @@ import Support
 /// The spool's format version (`spool/VERSION`) and the schema version of each envelope: a run
 /// refuses a spool newer than it knows, and says when an older one needs `mailbatch upgrade`.
 ///
+/// Format 3: a contract's messages are stored as plans (`messages/<stem>.plan`, `MessagePlan`) that
+/// name the committed documents instead of holding their base64; the sender composes them. A format-2
+/// mailbatch would send a plan as it is, so it refuses the spool. `.eml` messages of format 2 stay and
+/// are sent as stored.
 /// Format 2: contract folders may hold earlier versions (`versions/<n>/`), messages of later versions
 /// (`v2.contractor.eml`, `R07-….v2.contractor.json`) and `waiting/`; a format-1 mailbatch would misread
 /// them, so it refuses the spool. Format 1: `VERSION` holds `1`; every envelope carries `"schema": 1`.
 /// Format 0 is every spool made before versions existed (no `VERSION` file, envelopes without `schema`).
 package enum SpoolFormat {
-    package static let current = 2
+    package static let current = 3
     package static let envelopeSchema = 1
 
     package enum Problem: Error, CustomStringConvertible {

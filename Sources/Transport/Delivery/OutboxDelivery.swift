@@ -166,12 +166,13 @@ package final class OutboxWorker {
         }
         let message: [UInt8]
         do {
-            message = try PosixFS.read("\(spool.root)/\(envelope.messagePath)")
+            message = try StoredMessage.bytes(of: envelope, in: spool)
         } catch {
-            try fail(&envelope, "the stored message is missing: \(error.description)", at: path, event: "failed")
+            try fail(&envelope, error.description, at: path, event: "failed")
             tally.failed += 1
             return nil
         }
+        envelope.messageSHA256 = SHA256Hex.of(message)
         if message.count > envelope.role.sizeLimit {
             let reply =
                 "not sent: the message is \(message.count) bytes, over the \(envelope.role.sizeLimit / 1_000_000) MB limit for the \(envelope.role)'s mail (municipal and corporate gateways refuse more); make it smaller (a template, the attachments) and use `mailbatch resend`"
