@@ -37,13 +37,31 @@ package struct PDFInfo: Sendable {
         guard start < pdf.count, pdf[start] != UInt8(ascii: "D"),
             let close = pdf[start..<min(pdf.count, start + 32)].firstIndex(of: UInt8(ascii: ")"))
         else { return pdf }
-        let written = String(decoding: pdf[start..<close], as: UTF8.self)
-        guard written.wholeMatch(of: /[0-9]{4,14}(Z|[+-][0-9]{2}('[0-9]{2})?)?/) != nil else { return pdf }
-        let fixed = "D:" + written + (written.wholeMatch(of: /.*[+-][0-9]{2}'[0-9]{2}/) != nil ? "'" : "")
-        let delta = fixed.utf8.count - written.utf8.count
+        guard let closesOffset = Self.dateShape(pdf[start..<close]) else { return pdf }
+        // "D:" before, and the apostrophe that closes the minutes of the offset after.
+        var fixed = Array("D:".utf8) + pdf[start..<close]
+        if closesOffset { fixed.append(UInt8(ascii: "'")) }
         var out = pdf
-        out.replaceSubrange(start..<close, with: Array(fixed.utf8))
-        return trailer.shifted(out, after: start, by: delta) ?? pdf
+        out.replaceSubrange(start..<close, with: fixed)
+        return trailer.shifted(out, after: start, by: fixed.count - (close - start)) ?? pdf
+    }
+
+    /// Whether `date` is a PDF date without its prefix (`YYYY…ss`, then `Z` or `±HH` or `±HH'mm`);
+    /// then whether it ends in minutes of an offset.
+    private static func dateShape(_ date: ArraySlice<UInt8>) -> Bool? {
+        func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+        let digits = date.prefix(while: isDigit).count
+        guard (4...14).contains(digits) else { return nil }
+        let zone = Array(date.dropFirst(digits))
+        switch zone.count {
+        case 0: return false
+        case 1 where zone[0] == UInt8(ascii: "Z"): return false
+        case 3, 6:
+            guard zone[0] == UInt8(ascii: "+") || zone[0] == UInt8(ascii: "-"), isDigit(zone[1]), isDigit(zone[2]) else { return nil }
+            guard zone.count == 6 else { return false }
+            return zone[3] == UInt8(ascii: "'") && isDigit(zone[4]) && isDigit(zone[5]) ? true : nil
+        default: return nil
+        }
     }
 
     fileprivate static func lastIndex(of needle: [UInt8], in haystack: [UInt8], before end: Int) -> Int? {
