@@ -33,9 +33,12 @@ package struct DocumentRenderer {
     ) throws(Failure) -> [(kind: DocumentKind, bytes: [UInt8])] {
         var context = facts.documentContext
         for (key, value) in extra { context[key] = value }
+        var scripts: [String] = []
+        for kind in kinds { scripts.append(try script(kind, context: context)) }
+        // The fonts grow at most once for the whole contract, not once for each document that brings new characters.
+        FontSubsets.shared.prepare((scripts.joined() + DocumentLayout.ownText + (signatureNotice ?? "")).unicodeScalars)
         var out: [(kind: DocumentKind, bytes: [UInt8])] = []
-        for kind in kinds {
-            let script = try script(kind, context: context)
+        for (kind, script) in zip(kinds, scripts) {
             let notice = DocumentSigning.signedKinds.contains(kind) ? signatureNotice : nil
             let info = PDFInfo(
                 title: "\(kind.title(for: facts.certificate))（\(facts.certificate.contractNumber)）",
