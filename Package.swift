@@ -55,7 +55,7 @@ let package = Package(
             pkgConfig: "pangocairo",
             providers: [.apt(["libpango1.0-dev", "libcairo2-dev", "libharfbuzz-dev"])]
         ),
-        // Splits a contract's one PDF into its documents without recompressing anything.
+        // Adds the signature field to a document that is signed (PAdES) without recompressing anything.
         .systemLibrary(
             name: "CQPDF",
             pkgConfig: "libqpdf",
@@ -89,7 +89,6 @@ let package = Package(
                 "Support",
                 "CLinux",
                 "CPangoCairo",
-                "CQPDF",
             ]
         ),
         .target(

@@ -1,9 +1,8 @@
 import CPangoCairo
 
-/// The pages being drawn for one contract: owns the cairo surface and context and a pango context set
-/// to 72 dpi so that font sizes are in points. Several documents go onto one surface, one after the
-/// other (`nextDocument()`), so that each font is subset and compressed once; `PDFSplitter` cuts
-/// the result into the documents. Text goes through pango, so long names wrap; a character missing
+/// The pages of one document being drawn: owns the cairo PDF surface and context and a pango context
+/// set to 72 dpi so that font sizes are in points. Each document has its own surface, so its file
+/// embeds only the glyphs it draws and needs no cutting apart. Text goes through pango, so long names wrap; a character missing
 /// from the main font (𠮷) comes from the next face of the same style (IPAmj明朝 for Mincho, Noto Sans
 /// CJK for Gothic), and every line of a block has the same pitch whichever face drew it. The IPAex
 /// fonts come cut down to the characters in use (`FontSubsets`), which draws the same PDF faster.
@@ -55,18 +54,16 @@ package final class PDFCanvas {
     private var lease: FontSubsets.Lease?
     private var earlierLeases: [FontSubsets.Lease] = []
     private var finished = false
-    /// The page being drawn (0-based, over the whole surface) and where its document began.
+    /// The page being drawn, from 0.
     private var page = 0
-    private var documentStart = 0
-    /// The pages of each document ended so far.
-    package private(set) var documents: [Range<Int>] = []
 
-    /// The page number within the current document, from 1.
-    package var pageNumber: Int { page - documentStart + 1 }
+    /// The page number of the page being drawn, from 1; once finished, the number of pages.
+    package var pageNumber: Int { page + 1 }
 
-    /// `text`: what the documents will draw, so that the fonts are chosen once for all of it (a
-    /// character left out still comes out right, from other fonts).
-    package init(text: String = "") {
+    /// `text`: what the document will draw, so that the fonts are chosen once for all of it (a
+    /// character left out still comes out right, from other fonts). `info`: the document
+    /// information (title, author, subject, creation date); without it, only the creator.
+    package init(text: String = "", info: PDFInfo? = nil) {
         let writer: cairo_write_func_t = { closure, data, length in
             let sink = Unmanaged<Sink>.fromOpaque(closure!).takeUnretainedValue()
             if let data { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length))) }
@@ -74,6 +71,13 @@ package final class PDFCanvas {
         }
         surface = cairo_pdf_surface_create_for_stream(writer, Unmanaged.passUnretained(sink).toOpaque(), Self.a4Width, Self.a4Height)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "mailbatch")
+        if let info {
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, info.title)
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, info.author)
+            if let subject = info.subject { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, subject) }
+            // Without a date of ours cairo writes the time of drawing, and the same input would not give the same bytes.
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, info.createdISO8601)
+        }
         cr = cairo_create(surface)
         lease = FontSubsets.shared.lease(for: text.unicodeScalars)
         if let lease {
@@ -198,20 +202,11 @@ package final class PDFCanvas {
         page += 1
     }
 
-    /// Ends the current document; the next one starts on a new page.
-    package func nextDocument() {
-        documents.append(documentStart..<page + 1)
-        newPage()
-        documentStart = page
-    }
-
-    /// Ends the last document and the surface; returns the PDF's bytes (every document's pages, in
-    /// order; `documents` says which are whose).
+    /// Ends the document and the surface; returns the PDF's bytes.
     package func finish() -> [UInt8] {
-        documents.append(documentStart..<page + 1)
         cairo_show_page(cr)
         cairo_surface_finish(surface)
         finished = true
-        return sink.bytes
+        return PDFInfo.creationDateFixed(sink.bytes)
     }
 }

@@ -2,9 +2,9 @@ import Documents
 package import Model
 import Store
 
-/// Draws a contract's documents from their parsed scripts on A4 with the shared layout: all of them
-/// as pages of one PDF surface, so each font is subset once per contract, then cut into one file per
-/// document (`PDFSplitter`). It keeps nothing between contracts but the templates.
+/// Draws a contract's documents from their parsed scripts on A4 with the shared layout, each on its
+/// own PDF surface: each file embeds only the glyphs it draws (the fonts were cut down to the batch's
+/// characters once, by `FontSubsets`). It keeps nothing between contracts but the templates.
 package struct DocumentRenderer {
     package let templates: TemplateLibrary
 
@@ -35,38 +35,41 @@ package struct DocumentRenderer {
         for (key, value) in extra { context[key] = value }
         var scripts: [String] = []
         for kind in kinds { scripts.append(try script(kind, context: context)) }
-        // A document that runs past its pages (one, or as many as its `page:` breaks make) is drawn
-        // again closer, up to the closest fit; the usual contract draws once.
-        var fits = [Int](repeating: 0, count: kinds.count)
-        var canvas: PDFCanvas
-        var pdf: [UInt8]
-        while true {
-            // Every character the documents will draw, so that the canvas picks its fonts once.
-            canvas = PDFCanvas(text: scripts.joined() + DocumentLayout.ownText + (signatureNotice ?? ""))
-            var allowed: [Int] = []
-            for (index, (kind, script)) in zip(kinds, scripts).enumerated() {
-                if index > 0 { canvas.nextDocument() }
-                if let signatureNotice, DocumentSigning.signedKinds.contains(kind) { DocumentLayout.signatureNotice(signatureNotice, on: canvas) }
-                allowed.append(try draw(kind, script: script, on: canvas, fit: fits[index]))
+        // The fonts grow at most once for the whole contract, not once for each document that brings new characters.
+        FontSubsets.shared.prepare((scripts.joined() + DocumentLayout.ownText + (signatureNotice ?? "")).unicodeScalars)
+        var out: [(kind: DocumentKind, bytes: [UInt8])] = []
+        for (kind, script) in zip(kinds, scripts) {
+            let notice = DocumentSigning.signedKinds.contains(kind) ? signatureNotice : nil
+            let info = PDFInfo(
+                title: "\(kind.title(for: facts.certificate))（\(facts.certificate.contractNumber)）",
+                author: facts.certificate.surety, subject: facts.certificate.guaranteeTypeName,
+                createdISO8601: facts.certificate.issuedAt)
+            // A document that runs past its pages (one, or as many as its `page:` breaks make) is
+            // drawn again closer, up to the closest fit; the usual document draws once.
+            var fit = 0
+            while true {
+                let (bytes, pages, allowed) = try draw(kind, script: script, info: info, signatureNotice: notice, fit: fit)
+                if pages <= allowed || fit >= DocumentFit.closest {
+                    out.append((kind, bytes))
+                    break
+                }
+                fit += 1
             }
-            pdf = canvas.finish()
-            let over = allowed.indices.filter { canvas.documents[$0].count > allowed[$0] && fits[$0] < DocumentFit.closest }
-            if over.isEmpty { break }
-            for index in over { fits[index] += 1 }
         }
-        let parts = zip(kinds, canvas.documents).map { kind, pages in
-            PDFSplitter.Part(
-                pages: pages,
-                info: .init(
-                    title: "\(kind.title(for: facts.certificate))（\(facts.certificate.contractNumber)）",
-                    author: facts.certificate.surety, subject: facts.certificate.guaranteeTypeName,
-                    createdISO8601: facts.certificate.issuedAt))
-        }
-        do {
-            return zip(kinds, try PDFSplitter.split(pdf, into: parts)).map { ($0, $1) }
-        } catch {
-            throw Failure(description: error.description)
-        }
+        return out
+    }
+
+    /// One document on its own canvas, which gives its fonts back as it goes: its bytes, its pages
+    /// and the pages it may take.
+    private func draw(
+        _ kind: DocumentKind, script: String, info: PDFInfo, signatureNotice: String?, fit: Int
+    ) throws(Failure) -> (bytes: [UInt8], pages: Int, allowed: Int) {
+        // Every character the document will draw, so that the canvas picks its fonts once.
+        let canvas = PDFCanvas(text: script + DocumentLayout.ownText + (signatureNotice ?? ""), info: info)
+        if let signatureNotice { DocumentLayout.signatureNotice(signatureNotice, on: canvas) }
+        let allowed = try draw(kind, script: script, on: canvas, fit: fit)
+        let bytes = canvas.finish()
+        return (bytes, canvas.pageNumber, allowed)
     }
 
     private func script(_ kind: DocumentKind, context: [String: Any]) throws(Failure) -> String {

@@ -9,8 +9,9 @@ import Testing
 
 /// The subset fonts are process-wide and other suites draw documents at the same time, so these
 /// tests assert what holds whatever generation another test made: coverage only grows, and the
-/// fonts a lease resolves are its own.
-@Suite("IPAex cut down to the characters in use")
+/// fonts a lease resolves are its own. They run one at a time: two of them grow the fonts by the same
+/// unused character.
+@Suite("IPAex cut down to the characters in use", .serialized)
 struct FontSubsetsTests {
     static func fullFont(_ family: String) throws -> FontFile {
         let path = try #require(FontSubsets.file(of: family), "\(family) is installed (scripts/setup)")

@@ -1,4 +1,5 @@
 """The document set: each PDF checked with poppler and qpdf, the way a clerk's viewer would read it."""
+import base64
 import glob
 import json
 import os
@@ -53,8 +54,8 @@ def test_every_document_is_a_valid_a4_pdf_with_embedded_fonts(issued):
 
 
 def test_each_file_holds_its_own_document_and_nothing_of_the_others(issued):
-    """The four documents are drawn as pages of one PDF and cut apart: each file must have only its
-    own pages, its own title, and a text layer without a word of another document."""
+    """Each file must have only its own pages, its own title, and a text layer without a word of
+    another document."""
     folder = os.path.join(issued.contract("R07-4410-000052"), "documents")
     titles = {"key-notice.pdf": "電子証書閲覧用「認証キー」等のお知らせ", "certificate.pdf": "中間前払金保証証書",
               "premium-statement.pdf": "保証料計算書", "receipt.pdf": "保証料領収書"}
@@ -71,6 +72,50 @@ def test_each_file_holds_its_own_document_and_nothing_of_the_others(issued):
         # The page number restarts with each document: the receipt's pages are 1 and 2.
         if doc == "receipt.pdf":
             assert "-2-" in text and "-3-" not in text, text
+
+
+def embedded_characters(pdf):
+    """Every character the PDF's fonts can show: the union of their ToUnicode maps (read through qpdf)."""
+    dump = json.loads(subprocess.run(["qpdf", "--json=2", "--json-stream-data=inline", "--decode-level=generalized", pdf],
+                                     capture_output=True, text=True, check=True).stdout)
+    objects = dump["qpdf"][1]
+    chars = set()
+    for obj in objects.values():
+        value = obj.get("value")
+        if not isinstance(value, dict) or value.get("/Type") != "/Font" or "/ToUnicode" not in value:
+            continue
+        cmap = base64.b64decode(objects["obj:" + value["/ToUnicode"]]["stream"]["data"]).decode("latin-1")
+        for section in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+            for _, target in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", section):
+                chars.update(bytes.fromhex(target).decode("utf-16-be"))
+        for section in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+            for low, high, target in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]+>|\[[^\]]*\])", section):
+                if target.startswith("["):
+                    for item in re.findall(r"<([0-9A-Fa-f]+)>", target):
+                        chars.update(bytes.fromhex(item).decode("utf-16-be"))
+                else:
+                    first = bytes.fromhex(target[1:-1]).decode("utf-16-be")
+                    for step in range(int(high, 16) - int(low, 16) + 1):
+                        chars.add(first[:-1] + chr(ord(first[-1]) + step))
+    return chars
+
+
+def test_each_document_embeds_only_the_glyphs_it_draws(issued):
+    """Each document is drawn on a surface of its own: its fonts hold every character it shows and
+    none that only another document of the same contract shows, and it keeps its pages."""
+    pages = {"key-notice.pdf": 1, "certificate.pdf": 1, "premium-statement.pdf": 1, "receipt.pdf": 2}
+    for number in ("R07-4621-000123", "R07-4410-000052", "R07-4410-000045"):
+        folder = os.path.join(issued.contract(number), "documents")
+        shown = {doc: set(flat(text_of(os.path.join(folder, doc)))) for doc in DOCS}
+        for doc in DOCS:
+            path = os.path.join(folder, doc)
+            info = check_pdf(path)
+            assert re.search(rf"Pages:\s+{pages[doc]}\n", info), (number, doc, info)
+            fonts = embedded_characters(path)
+            assert shown[doc] <= fonts, (number, doc, sorted(shown[doc] - fonts))
+            elsewhere = set().union(*(shown[other] for other in DOCS if other != doc)) - shown[doc]
+            assert elsewhere, (number, doc)
+            assert not fonts & elsewhere, f"{number} {doc} embeds glyphs only other documents show: {''.join(sorted(fonts & elsewhere))}"
 
 
 def test_certificate_print_out_shows_every_fact(issued):

@@ -13,6 +13,7 @@ import glob
 import json
 import os
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -20,8 +21,8 @@ import pytest
 from conftest import BIN, ROOT
 
 SCRIPTS = os.path.join(ROOT, "scripts")
-COVERED = {"bench", "bench-viewer", "bounce-corpus", "build-release", "demo", "fuzz", "install", "package",
-           "sample-records", "setup", "test"}
+COVERED = {"bench", "bench-viewer", "bounce-corpus", "build-release", "compare-documents", "demo", "fuzz", "install",
+           "package", "sample-records", "setup", "test"}
 
 
 def script(name, *args, timeout=600, env=None, check=True):
@@ -140,6 +141,23 @@ def test_bench_viewer(tmp_path):
     assert results["refusals"]["wrong_key"]["samples"] == 12, results["refusals"]
     assert results["refusals"]["unknown_number"]["samples"] == 600, results["refusals"]
     assert results["refusals"]["wrong_key"]["median_ms"] > 0 and results["refusals"]["unknown_number"]["median_ms"] > 0
+
+
+def test_compare_documents(tmp_path):
+    """The build under test against itself: every sample document is the same; a changed one is found."""
+    keep = tmp_path / "keep"
+    out = script("compare-documents", "--old", BIN, "--new", BIN, "--keep", str(keep)).stdout
+    assert "compare-documents: 12 documents compared (text and pixels at 70 dpi), 0 differ" in out, out
+    changed = tmp_path / "changed"
+    shutil.copytree(keep / "records-new", changed)
+    documents = changed / "spool" / "contracts" / "R07-4621-000123" / "documents"
+    shutil.copy(documents / "premium-statement.pdf", documents / "receipt.pdf")
+    shutil.copy(keep / "records-new" / "spool" / "contracts" / "R07-4410-000052" / "documents" / "certificate.pdf", documents / "certificate.pdf")
+    result = script("compare-documents", str(keep / "records-old"), str(changed), check=False)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(r"DIFFERS \S*R07-4621-000123/documents/receipt.pdf: pages 2 → 1", result.stdout), result.stdout
+    assert re.search(r"DIFFERS \S*R07-4621-000123/documents/certificate.pdf: text differs; page 1: \d+ pixels differ", result.stdout), result.stdout
+    assert "12 documents compared (text and pixels at 70 dpi), 2 differ" in result.stdout
 
 
 def test_install_and_package_check_their_arguments():

@@ -45,7 +45,7 @@ package struct DocumentSigning: Sendable {
     package var notice: (String) -> String { { surety in Self.notice(surety: surety, timestamped: authority != nil) } }
 
     package func sign(_ documents: [(kind: DocumentKind, bytes: [UInt8])], epochSeconds: Int) throws(Failure) -> [(kind: DocumentKind, bytes: [UInt8])] {
-        let signedAt = PDFSplitter.pdfDate(JST.iso8601(epochSeconds: epochSeconds)) ?? "D:19700101000000Z"
+        let signedAt = PDFInfo.pdfDate(JST.iso8601(epochSeconds: epochSeconds)) ?? "D:19700101000000Z"
         var prepared: [(index: Int, field: PDFSignatureField.Prepared, cms: [UInt8], query: [UInt8]?)] = []
         do {
             for (index, document) in documents.enumerated() where Self.signedKinds.contains(document.kind) {

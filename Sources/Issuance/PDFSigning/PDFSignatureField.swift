@@ -85,7 +85,7 @@ package enum PDFSignatureField {
         qpdf_oh_replace_key(q, qpdf_get_root(q), "/AcroForm", form)
         if qpdf_has_error(q) != QPDF_FALSE { throw failure(q, "add the signature field") }
         if qpdf_init_write_memory(q) & QPDF_ERRORS != 0 { throw failure(q, "start writing") }
-        // As PDFSplitter wrote it: streams untouched, no object streams (the signature dictionary stays readable text).
+        // Streams untouched (as cairo drew them), no object streams (the signature dictionary stays readable text).
         qpdf_set_stream_data_mode(q, qpdf_s_preserve)
         qpdf_set_object_stream_mode(q, qpdf_o_disable)
         qpdf_set_deterministic_ID(q, QPDF_TRUE)
