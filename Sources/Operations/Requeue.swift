@@ -2,6 +2,7 @@ import MIME
 import Model
 package import Store
 import Support
+import Transport
 
 /// `resend` and `retry`: put stored messages back in the outbox, under the spool lock, recording
 /// who asked and when in the contract's history.
@@ -50,7 +51,9 @@ package struct Requeue {
         for key in chosen {
             let role = key.role
             let target = spool.outboxFile(key)
-            if PosixFS.exists(target) {
+            // A queued message is left as it is unless the re-send corrects its address or Cc: then the
+            // corrected one takes its place in the outbox (the spool lock keeps a run from sending meanwhile).
+            if PosixFS.exists(target), address == nil, cc == nil {
                 done.append("\(role): already queued (outbox/\(key.queueName)); use `mailbatch retry \(number)` to send it now")
                 continue
             }
@@ -97,9 +100,30 @@ package struct Requeue {
                 "\(JST.iso8601(epochSeconds: epoch)) resend of the \(role) mail to \(envelope.recipients.joined(separator: ", ")) requested by \(request.phrase)"
             try ContractStore(spool: spool).queue(envelope, storing: copy, history: line)
             try spool.clearRecipientProblems(key)
+            let replaced = try retireFailed(key, in: folder, epoch: epoch, reason: "replaced by the resend to \(envelope.recipients.joined(separator: ", "))")
             done.append("\(role): queued to \(envelope.recipients.joined(separator: ", "))")
+            done += replaced.map { "\(role): failed/\($0) replaced by this resend (kept in the contract's sent/ as withdrawn)" }
         }
         return done
+    }
+
+    /// A failed message that a re-send replaces leaves `failed/`: `retry` must not send it to the old
+    /// address again, and `status` no longer counts it as failed. It is kept in the contract's `sent/` as
+    /// withdrawn, with the reason as its last attempt, so `show` and the desk still list it.
+    private func retireFailed(_ key: MessageKey, in folder: ContractFolder, epoch: Int, reason: String) throws -> [String] {
+        var retired: [String] = []
+        for file in try spool.queueEntries(in: spool.failed, of: key.contract) {
+            let path = "\(spool.failed)/\(file)"
+            guard var envelope = try? Envelope.decode(PosixFS.read(path)), envelope.key == key else { continue }
+            envelope.attempts.append(.init(at: JST.iso8601(epochSeconds: epoch), outcome: .withdrawn, reply: reason))
+            try spool.write(envelope.encoded(), to: path)
+            let name = spool.freeName(Envelope.withdrawnName(key, epoch: epoch), in: folder.sent)
+            try PosixFS.move(path, to: "\(folder.sent)/\(name)")
+            try PosixFS.syncDirectory(folder.sent)
+            try PosixFS.syncDirectory(spool.failed)
+            retired.append(file)
+        }
+        return retired
     }
 
     /// The Cc addresses of a stored message.

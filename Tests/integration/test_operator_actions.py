@@ -67,6 +67,29 @@ def test_resend_to_a_corrected_address_names_the_operator_and_is_audited(workspa
     assert "yamada" in table and "受注者から宛先訂正の電話 → done" in table and "10.0.0.5" in table
     mode = os.stat(os.path.join(ws.spool, "audit.jsonl")).st_mode & 0o777
     assert mode == 0o600
+    # The failed mail to the wrong address was replaced: status no longer counts it as failed, `retry`
+    # cannot send it to the wrong address again, and `show` still lists it (withdrawn, with the reason).
+    state = json.loads(ws.run("status", "--json").stdout)
+    assert state["failed"] == 0 and state["withdrawn"] == 1, state
+    assert ws.run("retry", NUMBER, "--reason", "再確認").stdout.strip() == "nothing to retry"
+    assert "replaced by the resend to keiri@hioki-kensetsu.example.jp" in ws.run("show", NUMBER).stdout
+    assert [e["rcpt_tos"] for e, _, _ in ws.messages()].count(["wrong@example.jp"]) == 0
+
+
+def test_a_corrected_resend_replaces_the_mail_still_waiting_in_the_outbox(workspace):
+    ws = workspace
+    ws.write_config(delivery="retry_initial_seconds = 0")
+    ws.handler.faults.rcpt_replies["slow@example.jp"] = "451 4.2.0 try again later"
+    ws.drop("a.json", sample_record(contractor__email="slow@example.jp"))
+    assert ws.run("run").returncode == 75
+    assert os.path.exists(os.path.join(ws.spool, "outbox", NUMBER + ".contractor.json"))
+    result = ws.run("resend", NUMBER, "--to", "contractor", "--address", "keiri@hioki-kensetsu.example.jp",
+                    "--reason", "宛先訂正", env=OPERATOR)
+    assert result.returncode == 0 and "queued to keiri@hioki-kensetsu.example.jp" in result.stdout, result.stdout
+    assert ws.run("run").returncode == 0
+    assert [e["rcpt_tos"] for e, _, _ in ws.messages()] == [["keiri@hioki-kensetsu.example.jp"]]
+    [entry] = audit(ws, "--contract", NUMBER)
+    assert entry["outcome"] == "done" and "keiri@hioki-kensetsu.example.jp" in entry["target"]
 
 
 def test_retry_without_a_reason_keeps_working_and_says_so(workspace):
