@@ -98,7 +98,14 @@ package struct Requeue {
             envelope.recipientBounces = nil
             let line =
                 "\(JST.iso8601(epochSeconds: epoch)) resend of the \(role) mail to \(envelope.recipients.joined(separator: ", ")) requested by \(request.phrase)"
-            try ContractStore(spool: spool).queue(envelope, storing: copy, history: line)
+            if let copy {
+                // The correction is kept as the message's stored envelope, so a later plain re-send goes to
+                // the corrected address too, and `retry` knows a failed copy to the old one is replaced
+                // (also when a kill cut this short before the failed one was retired below).
+                try spool.write(copy.bytes, to: "\(folder.messages)/\(copy.name)")
+                try spool.write(envelope.encoded(), to: folder.envelope(key))
+            }
+            try ContractStore(spool: spool).queue(envelope, storing: nil, history: line)
             try spool.clearRecipientProblems(key)
             let replaced = try retireFailed(key, in: folder, epoch: epoch, reason: "replaced by the resend to \(envelope.recipients.joined(separator: ", "))")
             done.append("\(role): queued to \(envelope.recipients.joined(separator: ", "))")
@@ -124,6 +131,16 @@ package struct Requeue {
             retired.append(file)
         }
         return retired
+    }
+
+    /// The corrected recipients, when a resend to a corrected address replaced this failed message: the
+    /// message's stored envelope now names recipients that this one's are not among.
+    private func correctedAddress(of failed: Envelope) -> String? {
+        let folder = ContractFolder(path: spool.contractFolder(failed.contractNumber))
+        guard let stored = try? Envelope.decode(PosixFS.read(folder.envelope(failed.key))), stored.messageID == failed.messageID,
+            !Set(failed.recipients).isSubset(of: Set(stored.recipients))
+        else { return nil }
+        return stored.recipients.joined(separator: ", ")
     }
 
     /// The Cc addresses of a stored message.
@@ -156,6 +173,13 @@ package struct Requeue {
         for file in try spool.queueEntries(in: spool.failed, of: number) {
             let path = "\(spool.failed)/\(file)"
             guard var envelope = try? Envelope.decode(PosixFS.read(path)) else { continue }
+            if let correction = correctedAddress(of: envelope) {
+                let folder = ContractFolder(path: spool.contractFolder(envelope.contractNumber))
+                for retired in try retireFailed(envelope.key, in: folder, epoch: epoch, reason: "replaced by the resend to \(correction)") {
+                    done.append("failed/\(retired): not retried, a resend to \(correction) replaced it (kept in the contract's sent/ as withdrawn)")
+                }
+                continue
+            }
             envelope.queuedAt = epoch
             envelope.nextAttemptAt = epoch
             // A new sending: a new return-path token; the bounce stays in the history.

@@ -76,6 +76,42 @@ def test_resend_to_a_corrected_address_names_the_operator_and_is_audited(workspa
     assert [e["rcpt_tos"] for e, _, _ in ws.messages()].count(["wrong@example.jp"]) == 0
 
 
+def test_a_plain_resend_after_a_correction_goes_to_the_corrected_address(workspace):
+    ws = workspace
+    ws.handler.faults.rcpt_replies["wrong@example.jp"] = "550 5.1.1 no such user"
+    ws.drop("a.json", sample_record(contractor__email="wrong@example.jp"))
+    assert ws.run("run").returncode == 1
+    fixed = "keiri@hioki-kensetsu.example.jp"
+    assert ws.run("resend", NUMBER, "--to", "contractor", "--address", fixed, "--reason", "訂正").returncode == 0
+    assert ws.run("run").returncode == 0
+    # 「届いていない」 a week later: the plain resend goes to the corrected address, not the wrong one.
+    again = ws.run("resend", NUMBER, "--to", "all", "--reason", "再送依頼")
+    assert again.returncode == 0 and f"queued to {fixed}" in again.stdout, again.stdout
+    assert ws.run("run").returncode == 0
+    assert [e["rcpt_tos"] for e, _, _ in ws.messages()] == [[fixed], [fixed]]
+
+
+def test_a_failed_mail_left_by_a_cut_corrected_resend_is_not_retried_to_the_old_address(workspace):
+    ws = workspace
+    ws.handler.faults.rcpt_replies["wrong@example.jp"] = "550 5.1.1 no such user"
+    ws.drop("a.json", sample_record(contractor__email="wrong@example.jp"))
+    assert ws.run("run").returncode == 1
+    [failed] = os.listdir(os.path.join(ws.spool, "failed"))
+    kept = read(os.path.join(ws.spool, "failed", failed), "rb")
+    fixed = "keiri@hioki-kensetsu.example.jp"
+    assert ws.run("resend", NUMBER, "--to", "contractor", "--address", fixed, "--reason", "訂正").returncode == 0
+    # A kill after the corrected mail was queued and before the failed one was retired: put it back.
+    with open(os.path.join(ws.spool, "failed", failed), "wb") as fh:
+        fh.write(kept)
+    assert ws.run("run").returncode == 0
+    del ws.handler.faults.rcpt_replies["wrong@example.jp"]
+    result = ws.run("retry", NUMBER, "--reason", "再確認")
+    assert result.returncode == 0 and f"a resend to {fixed} replaced it" in result.stdout, result.stdout
+    assert ws.run("run").returncode == 0
+    assert [e["rcpt_tos"] for e, _, _ in ws.messages()] == [[fixed]]
+    assert json.loads(ws.run("status", "--json").stdout)["failed"] == 0
+
+
 def test_a_corrected_resend_replaces_the_mail_still_waiting_in_the_outbox(workspace):
     ws = workspace
     ws.write_config(delivery="retry_initial_seconds = 0")
@@ -134,6 +170,11 @@ def test_reissue_key_leaves_no_key_in_the_audit_log_the_output_or_the_log(worksp
     # A reason that holds the key is refused, and not kept anywhere.
     pasted = ws.run("reissue-key", NUMBER, "--reason", f"キー {old} を紛失")
     assert pasted.returncode == 1 and "認証キー" in pasted.stderr and old not in pasted.stdout + pasted.stderr
+    # The same key typed in full-width letters and digits (as an IME gives them) is the same key.
+    wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in old)
+    typed = ws.run("retry", NUMBER, "--reason", f"キー {wide} を確認")
+    assert typed.returncode == 1 and "認証キー" in typed.stderr, typed.stdout + typed.stderr
+    assert wide not in read(os.path.join(ws.spool, "audit.jsonl")) + read(os.path.join(ws.contract(NUMBER), "history.log"))
     result = ws.run("reissue-key", NUMBER, "--reason", "発注者が紛失", "--verbose")
     assert result.returncode == 0, result.stderr
     new = read(os.path.join(ws.contract(NUMBER), "key")).strip()
@@ -145,7 +186,7 @@ def test_reissue_key_leaves_no_key_in_the_audit_log_the_output_or_the_log(worksp
             assert form not in log
             assert form not in result.stdout + result.stderr + sent.stdout + sent.stderr
             assert form not in history(ws)
-    assert [e["outcome"][:8] for e in audit(ws)] == ["refused:", "done"]
+    assert [e["outcome"][:8] for e in audit(ws)] == ["refused:", "refused:", "done"]
     assert "key reissued by" in history(ws) and "reason: 発注者が紛失" in history(ws)
 
 
@@ -236,3 +277,12 @@ def test_a_release_cut_by_a_kill_is_finished_by_the_next_run(workspace):
     assert ws.listdir("journal") == [] and ws.listdir("held") == [] and ws.listdir("incoming") == []
     assert ws.listdir("released") == [note]
     assert "R07-4621-000502" in ws.listdir("contracts")
+
+
+def test_the_audit_table_shows_invisible_characters_of_a_refused_reason(workspace):
+    ws = workspace
+    ws.drop("a.json", sample_record())
+    assert ws.run("run").returncode == 0
+    assert ws.run("retry", NUMBER, "--reason", "abc\u202edone").returncode == 1
+    table = ws.run("desk", "audit").stdout
+    assert "\u202e" not in table and "abc<U+202E>done" in table, table

@@ -7,7 +7,7 @@ package enum AuditTable {
         guard !entries.isEmpty else { return "no operator actions recorded\n" }
         let header = ["time", "who", "via", "from", "action", "contract"]
         let rows = entries.map { e in
-            [e.at, e.actor, e.channel, e.address, e.action, [e.contract, e.target].compactMap { $0 }.joined(separator: " ")].map(LineLogHandler.oneLine)
+            [e.at, e.actor, e.channel, e.address, e.action, [e.contract, e.target].compactMap { $0 }.joined(separator: " ")].map(cell)
         }
         let widths = header.indices.map { i in ([header] + rows).map { width($0[i]) }.max() ?? 0 }
         func line(_ cells: [String], _ tail: String) -> String {
@@ -15,7 +15,21 @@ package enum AuditTable {
         }
         var out = line(header, "reason → outcome")
         for (row, e) in zip(rows, entries) {
-            out += line(row, "\(LineLogHandler.oneLine(e.reason)) → \(LineLogHandler.oneLine(e.outcome))")
+            out += line(row, "\(cell(e.reason)) → \(cell(e.outcome))")
+        }
+        return out
+    }
+
+    /// One line, and the invisible characters that reorder or hide text in a terminal (bidi controls,
+    /// zero-width and other format characters, as a refused attempt may have kept) written as `<U+XXXX>`.
+    private static func cell(_ text: String) -> String {
+        var out = ""
+        for s in LineLogHandler.oneLine(text).unicodeScalars {
+            if s.properties.generalCategory == .format || s.properties.generalCategory == .control {
+                out += "<U+" + String(s.value, radix: 16, uppercase: true) + ">"
+            } else {
+                out.unicodeScalars.append(s)
+            }
         }
         return out
     }

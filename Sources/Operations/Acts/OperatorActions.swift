@@ -160,9 +160,10 @@ package struct OperatorActions: Sendable {
     /// Whether the text holds the contract's current 認証キー (with or without its hyphens).
     private func holdsKey(_ text: String, of number: String) -> Bool {
         guard let folder = spool.issuedContract(number), let bytes = try? PosixFS.read(folder.key) else { return false }
-        let key = String(decoding: bytes, as: UTF8.self).uppercased().filter { $0.isLetter || $0.isNumber }
+        // NFKC first: a key typed in full-width letters and digits (as an IME gives them) is the same key.
+        let key = String(decoding: bytes, as: UTF8.self).precomposedStringWithCompatibilityMapping.uppercased().filter { $0.isLetter || $0.isNumber }
         guard key.count >= 8 else { return false }
-        return text.uppercased().filter { $0.isLetter || $0.isNumber }.contains(key)
+        return text.precomposedStringWithCompatibilityMapping.uppercased().filter { $0.isLetter || $0.isNumber }.contains(key)
     }
 
     private func requireContract(_ number: String) throws(OperatorActionError) {
