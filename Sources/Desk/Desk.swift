@@ -165,19 +165,13 @@ package struct Desk: Sendable {
     }
 
     package func redirect(_ location: String, cookies: [String] = []) -> Response {
-        var headers = HTTPFields()
-        headers[.location] = location
-        for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
-        return Response(status: .seeOther, headers: headers)
+        WebResponses.seeOther(location, cookies: cookies)
     }
 
     /// A cookie only this site's own pages send back (SameSite=Strict), never readable by script;
     /// Secure when the desk is reached over HTTPS (`[desk] https = true`).
     package func cookie(_ name: String, _ value: String, maxAge: Int?) -> String {
-        var text = "\(name)=\(value); Path=/; HttpOnly; SameSite=Strict"
-        if let maxAge { text += "; Max-Age=\(maxAge)" }
-        if settings.servedOverHTTPS { text += "; Secure" }
-        return text
+        WebResponses.cookie(name, value, maxAge: maxAge, secure: settings.servedOverHTTPS)
     }
 
     // MARK: Forms

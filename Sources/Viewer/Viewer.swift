@@ -120,18 +120,12 @@ package struct Viewer: Sendable {
     package struct EarlyResponse: Error { let response: Response }
 
     package func redirect(_ location: String, cookies: [String] = []) -> Response {
-        var headers = HTTPFields()
-        headers[.location] = location
-        for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
-        return Response(status: .seeOther, headers: headers)
+        WebResponses.seeOther(location, cookies: cookies)
     }
 
     /// A cookie only this site's own pages send back (SameSite=Strict), never readable by script.
     package func cookie(_ name: String, _ value: String, maxAge: Int?) -> String {
-        var text = "\(name)=\(value); Path=/; HttpOnly; SameSite=Strict"
-        if let maxAge { text += "; Max-Age=\(maxAge)" }
-        if settings.servedOverHTTPS || servedWithTLS { text += "; Secure" }
-        return text
+        WebResponses.cookie(name, value, maxAge: maxAge, secure: settings.servedOverHTTPS || servedWithTLS)
     }
 
     package var servedWithTLS = false

@@ -1,56 +1,16 @@
-import Mustache
 import Support
+package import WebSupport
 
-/// The viewer's HTML pages: mustache templates in `templates/viewer/` (every `{{value}}` HTML-escaped,
-/// so a contractor named `<script>` shows as text) and its one stylesheet. An operator's
-/// `templates = "…"` folder may replace any of them with a `viewer/` folder of its own.
+/// The viewer's HTML pages: the templates in `templates/viewer/` and `viewer.css` (PageTemplates).
 package struct ViewerPages: Sendable {
-    private let library: MustacheLibrary
-    package let stylesheet: [UInt8]
+    private let templates: PageTemplates
+    package var stylesheet: [UInt8] { templates.stylesheet }
 
-    package struct Failure: Error, CustomStringConvertible {
-        package let description: String
-
-        package init(description: String) {
-            self.description = description
-        }
-    }
+    package typealias Failure = PageTemplates.Failure
 
     package init(overrides: String?) throws(Failure) {
-        let shipped: String
-        do {
-            shipped = try DataFiles.templatesDirectory() + "/viewer"
-        } catch {
-            throw Failure(description: error.description)
-        }
-        var library = MustacheLibrary()
-        var stylesheet: [UInt8]?
-        for folder in [shipped, overrides.map { "\($0)/viewer" }].compactMap({ $0 }) where PosixFS.isDirectory(folder) {
-            let files: [String]
-            do {
-                files = try PosixFS.list(folder)
-            } catch {
-                throw Failure(description: "cannot read the viewer's templates in \(folder): \(error)")
-            }
-            for file in files {
-                let path = "\(folder)/\(file)"
-                guard let bytes = try? PosixFS.read(path) else { throw Failure(description: "cannot read \(path)") }
-                if file == "viewer.css" { stylesheet = bytes }
-                guard file.hasSuffix(".mustache") else { continue }
-                guard let text = String(validating: bytes, as: UTF8.self) else { throw Failure(description: "\(path) is not UTF-8 text") }
-                do {
-                    try library.register(text, named: String(file.dropLast(".mustache".count)))
-                } catch {
-                    throw Failure(description: "the template \(path) does not parse: \(error)")
-                }
-            }
-        }
-        guard let stylesheet else { throw Failure(description: "the viewer's stylesheet \(shipped)/viewer.css is missing; reinstall mailbatch") }
-        for name in Page.allCases where library.getTemplate(named: name.rawValue) == nil {
-            throw Failure(description: "the viewer's template \(shipped)/\(name.rawValue).mustache is missing; reinstall mailbatch")
-        }
-        self.library = library
-        self.stylesheet = stylesheet
+        templates = try PageTemplates(
+            folder: "viewer", surface: "the viewer's", stylesheet: "viewer.css", pages: Page.allCases.map(\.rawValue), overrides: overrides)
     }
 
     package enum Page: String, CaseIterable {
@@ -58,6 +18,6 @@ package struct ViewerPages: Sendable {
     }
 
     package func render(_ page: Page, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: page.rawValue) ?? ""
+        templates.render(page.rawValue, context)
     }
 }
