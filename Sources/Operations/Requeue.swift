@@ -24,6 +24,13 @@ package struct Requeue {
 
     private func folder(_ number: String) throws(Spool.NotIssued) -> ContractFolder { try spool.requireIssued(number) }
 
+    /// A revoked certificate's mail is never sent again (the run would withdraw it): say so now rather
+    /// than answer "queued".
+    private func refuseRevoked(_ folder: ContractFolder, _ number: String) throws(Failure) {
+        guard let (certificate, _, _) = folder.readCertificate(), certificate.state == .revoked else { return }
+        throw Failure(description: "contract \(number) was revoked (失効) on \(certificate.revokedAt ?? "?"); its mail is not sent again")
+    }
+
     /// A change of the Cc on a re-send.
     package enum CcChange: Sendable, Equatable {
         case replace(String)
@@ -36,6 +43,7 @@ package struct Requeue {
     /// The current version's mails: after a change (変更) that is the change's, never the original's.
     package func resend(_ number: String, to target: Target, address: String?, cc: CcChange? = nil, by request: OperatorRequest) throws -> [String] {
         let folder = try folder(number)
+        try refuseRevoked(folder, number)
         let version = folder.currentVersion
         let chosen = MessageRole.allCases.map { MessageKey(contract: number, version: version, role: $0) }.filter { key in
             PosixFS.exists(folder.envelope(key)) && (target == .all || key.role.rawValue == target.rawValue)
@@ -157,7 +165,7 @@ package struct Requeue {
 
     /// Makes deferred messages due now and puts failed ones back in the outbox with a fresh lifetime.
     package func retry(_ number: String?, by request: OperatorRequest) throws -> [String] {
-        if let number { _ = try folder(number) }
+        if let number { try refuseRevoked(try folder(number), number) }
         var done: [String] = []
         let epoch = now()
         for file in try spool.queueEntries(in: spool.outbox, of: number) {

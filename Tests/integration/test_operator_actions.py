@@ -286,3 +286,17 @@ def test_the_audit_table_shows_invisible_characters_of_a_refused_reason(workspac
     assert ws.run("retry", NUMBER, "--reason", "abc\u202edone").returncode == 1
     table = ws.run("desk", "audit").stdout
     assert "\u202e" not in table and "abc<U+202E>done" in table, table
+
+
+def test_a_revoked_certificates_mail_is_refused_a_resend_or_retry_not_answered_queued(workspace):
+    ws = workspace
+    ws.drop("a.json", sample_record())
+    assert ws.run("run").returncode == 0
+    assert ws.run("revoke", NUMBER, "--reason", "誤発行").returncode == 0
+    for args in (["resend", NUMBER, "--to", "contractor", "--reason", "再送依頼"],
+                 ["resend", NUMBER, "--to", "contractor", "--address", "keiri@hioki-kensetsu.example.jp", "--reason", "訂正"],
+                 ["retry", NUMBER, "--reason", "再確認"]):
+        result = ws.run(*args)
+        assert result.returncode == 1 and "was revoked (失効)" in result.stderr, (args, result.stdout, result.stderr)
+    assert os.listdir(os.path.join(ws.spool, "outbox")) == []
+    assert [e["outcome"][:8] for e in audit(ws)][-3:] == ["refused:"] * 3
