@@ -33,19 +33,23 @@ struct ShowCommand: ParsableCommand {
         commandName: "show", abstract: "A contract's facts, documents, messages with every attempt and reply, and history.")
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The 保証契約番号.") var contractNumber: String
-    @Flag(name: .customLong("reveal-key"), help: "Also print the 認証キー (recorded in the contract's history).") var revealKey = false
+    @Flag(name: .customLong("reveal-key"), help: "Also print the 認証キー (recorded in the contract's history and the audit log).") var revealKey = false
+    @Option(help: "With --reveal-key: why, for the contract's history and the audit log (one line).") var reason: String?
+
+    func validate() throws {
+        if reason != nil, !revealKey { throw ValidationError("--reason goes with --reveal-key (show alone records nothing)") }
+    }
 
     func run() throws {
         let configuration = try options.loadConfiguration()
         let logger = options.makeLogger()
         var text = try ContractReport(spool: configuration.spool, number: contractNumber).text()
         if revealKey {
-            let folder = ContractFolder(path: configuration.spool.contractFolder(contractNumber))
-            let key = String(decoding: try PosixFS.read(folder.key), as: UTF8.self).trimmingSuffix { $0 == "\n" }
+            let actor = OperatorActor.commandLine()
+            let key = try OperatorActions(configuration: configuration, actor: actor).revealKey(
+                contractNumber, reason: reason ?? OperatorActions.reasonNotGiven("show --reveal-key"))
             text += "認証キー: \(key)\n"
-            try PosixFS.appendLine(
-                "\(JST.iso8601(epochSeconds: WallClock.epochSeconds())) key revealed by `show --reveal-key` to \(ProcessUser.name)", to: folder.history)
-            logger.notice("key revealed", metadata: ["contract": "\(contractNumber)", "user": "\(ProcessUser.name)"])
+            logger.notice("key revealed", metadata: ["contract": "\(contractNumber)", "user": "\(actor.name)"])
         }
         print(text, terminator: "")
     }

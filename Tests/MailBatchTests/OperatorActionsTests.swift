@@ -88,6 +88,11 @@ import Testing
         #expect(t.list(t.spool.outbox).isEmpty && after == before)
         let entry = try #require(try Self.audit(t).last)
         #expect(entry.outcome.hasPrefix("refused: ") && entry.outcome.contains("spool lock"))
+        // The attempt's `started` line was written before the lock was tried; its outcome under the same id.
+        let lines = try String(decoding: try PosixFS.read(t.spool.auditLog), as: UTF8.self).split(separator: "\n").map {
+            try JSONDecoder().decode(AuditEntry.self, from: Data($0.utf8))
+        }
+        #expect(lines.map(\.outcome.first) == ["s", "r"] && lines[0].outcome == AuditEntry.started && lines[0].id == lines[1].id && lines[0].id != nil)
         // Once the lock is free the same action is done.
         let done = try Self.actions(t).resend(Self.number, to: .contractor, address: "fixed@example.jp", cc: nil, reason: "宛先訂正")
         #expect(done == ["contractor: queued to fixed@example.jp"])
@@ -105,7 +110,8 @@ import Testing
             entry
                 == AuditEntry(
                     at: JST.iso8601(epochSeconds: t.clock.now), actor: "山田", channel: "desk", address: "10.0.0.5", action: "resend",
-                    contract: Self.number, target: "contractor to fixed@example.jp", reason: "宛先訂正", outcome: "done"))
+                    contract: Self.number, target: "contractor to fixed@example.jp", reason: "宛先訂正", outcome: "done", id: entry.id))
+        #expect(entry.id?.count == 16)
         #expect(try AuditLog(spool: t.spool).entries(contract: "R07-4621-000999").isEmpty)
         // A retry of the queued mail is in the history too.
         #expect(try Self.actions(t).retry(Self.number, reason: "先方サーバー復旧") == ["outbox/\(Self.number).contractor.json: due now"])
@@ -130,6 +136,21 @@ import Testing
         }
         #expect(try Self.audit(t).map(\.outcome).map { $0.prefix(8) } == ["refused:", "done"])
         #expect(try Self.history(t).contains("key reissued by 山田 via desk from 10.0.0.5, reason: 紛失"))
+    }
+
+    @Test("a started action without its outcome line (a kill between them) is one entry that says so; each id is one entry")
+    func startWithoutOutcome() throws {
+        func line(_ outcome: String, id: String?, at: String = "2025-07-01T10:00:00+09:00") -> AuditEntry {
+            AuditEntry(
+                at: at, actor: "山田", channel: "cli", address: "local", action: "revoke", contract: "R07-4621-000001", reason: "誤発行", outcome: outcome, id: id)
+        }
+        let merged = AuditLog.merged([
+            line(AuditEntry.started, id: "a"), line("refused: wrong password", id: nil), line(AuditEntry.started, id: "b"),
+            line("done", id: "a", at: "2025-07-01T10:00:05+09:00"),
+        ])
+        #expect(merged.map(\.outcome) == ["done", "refused: wrong password", AuditEntry.noOutcome])
+        #expect(merged[0].at == "2025-07-01T10:00:00+09:00")
+        #expect(AuditEntry.noOutcome.contains("history"))
     }
 
     @Test("an audit line is one line of JSON whatever the fields hold (U+2028 and U+2029 escaped)")

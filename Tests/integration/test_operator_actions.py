@@ -190,6 +190,37 @@ def test_reissue_key_leaves_no_key_in_the_audit_log_the_output_or_the_log(worksp
     assert "key reissued by" in history(ws) and "reason: 発注者が紛失" in history(ws)
 
 
+def test_show_reveal_key_is_audited_with_the_operator_and_the_key_is_kept_nowhere(workspace):
+    ws = workspace
+    ws.drop("a.json", sample_record())
+    assert ws.run("run").returncode == 0
+    key = read(os.path.join(ws.contract(NUMBER), "key")).strip()
+    shown = ws.run("show", NUMBER, "--reveal-key", "--reason", "受注者から電話で照会", env=OPERATOR)
+    assert shown.returncode == 0, shown.stderr
+    assert f"認証キー: {key}" in shown.stdout
+    [entry] = audit(ws, "--contract", NUMBER)
+    assert (entry["actor"], entry["channel"], entry["address"]) == ("yamada", "cli", "10.0.0.5")
+    assert (entry["action"], entry["reason"], entry["outcome"]) == ("reveal-key", "受注者から電話で照会", "done")
+    assert "key revealed to yamada via cli from 10.0.0.5, reason: 受注者から電話で照会" in history(ws)
+    # Two lines on disk, started before the key was read, then done; neither holds the key.
+    raw = [json.loads(line) for line in read(os.path.join(ws.spool, "audit.jsonl")).splitlines()]
+    assert [e["outcome"] for e in raw] == ["started", "done"] and raw[0]["id"] == raw[1]["id"]
+    for form in (key, key.replace("-", "")):
+        assert form not in read(os.path.join(ws.spool, "audit.jsonl")) + history(ws) + shown.stderr
+    # A reveal that cannot be audited (here the log's path is a folder: even root cannot append) shows no key.
+    log = os.path.join(ws.spool, "audit.jsonl")
+    os.rename(log, log + ".aside")
+    os.mkdir(log)
+    refused = ws.run("show", NUMBER, "--reveal-key", "--reason", "照会")
+    assert refused.returncode != 0 and "audit log" in refused.stderr
+    assert key not in refused.stdout + refused.stderr
+    os.rmdir(log)
+    os.rename(log + ".aside", log)
+    # --reason alone is a mistake, not a silent no-op.
+    alone = ws.run("show", NUMBER, "--reason", "x")
+    assert alone.returncode != 0 and "--reveal-key" in alone.stderr
+
+
 def test_hostile_reasons_and_inputs_are_refused_and_change_nothing(workspace):
     ws = workspace
     ws.drop("a.json", sample_record())
@@ -213,8 +244,11 @@ def test_hostile_reasons_and_inputs_are_refused_and_change_nothing(workspace):
     assert snapshot(ws) == before
     entries = audit(ws)
     assert len(entries) == len(cases) and all(e["outcome"].startswith("refused: ") for e in entries)
-    raw = read(os.path.join(ws.spool, "audit.jsonl"))
-    assert len(raw.splitlines()) == len(cases)
+    # One JSON object a line whatever the input held: a refused reason is one line; an action refused
+    # after it began (a bad address, an unknown contract) is its `started` line and its outcome.
+    raw = [json.loads(line) for line in read(os.path.join(ws.spool, "audit.jsonl")).splitlines()]
+    assert len(raw) == 4 + 2 * 4
+    assert [e["outcome"] for e in raw if "id" in e].count("started") == 4
     assert all(len(e["reason"]) <= 520 for e in entries)
     table = ws.run("desk", "audit").stdout
     assert "\r" not in table and "\n2026-01-01 key revealed" not in table

@@ -5,7 +5,9 @@ import Support
 
 /// `<spool>/audit.jsonl`: every operator action attempt, done, refused or failed, one JSON object a
 /// line, appended (O_APPEND, one write a line) and flushed before the action's answer is shown.
-/// Owner-only; never rewritten or truncated by mailbatch.
+/// An action that gets past its reason check writes two lines with one id: `started` before anything
+/// changes, then its outcome; so an action cut off by a kill is still in the log. Readers see one entry
+/// an attempt (`entries`). Owner-only; never rewritten or truncated by mailbatch.
 package struct AuditLog: Sendable {
     package let spool: Spool
 
@@ -20,10 +22,33 @@ package struct AuditLog: Sendable {
         try PosixFS.appendLine(Self.line(entry), to: path)
     }
 
-    /// The entries, oldest first; with `contract`, only that contract's. Lines that cannot be read
-    /// (a damaged or foreign line) are left out and counted in `unreadableLines`.
+    /// The attempts, oldest first; with `contract`, only that contract's. An action's `started` line
+    /// and its outcome line are one entry (at the start's time, with the outcome); a start without an
+    /// outcome reads `AuditEntry.noOutcome`. Lines that cannot be read (a damaged or foreign line) are
+    /// left out and counted in `unreadableLines`.
     package func entries(contract: String? = nil) throws -> [AuditEntry] {
-        try read().entries.filter { contract == nil || $0.contract == contract }
+        Self.merged(try read().entries).filter { contract == nil || $0.contract == contract }
+    }
+
+    /// One entry an attempt: each id's first line, with the outcome of its last line.
+    package static func merged(_ lines: [AuditEntry]) -> [AuditEntry] {
+        var out: [AuditEntry] = []
+        var position: [String: Int] = [:]
+        for line in lines {
+            guard let id = line.id else {
+                out.append(line)
+                continue
+            }
+            if let i = position[id] {
+                if line.outcome != AuditEntry.started { out[i].outcome = line.outcome }
+            } else {
+                position[id] = out.count
+                var first = line
+                if first.outcome == AuditEntry.started { first.outcome = AuditEntry.noOutcome }
+                out.append(first)
+            }
+        }
+        return out
     }
 
     /// How many lines of the log could not be read as an entry.
@@ -54,6 +79,6 @@ package struct AuditLog: Sendable {
         else { return nil }
         return AuditEntry(
             at: at, actor: actor, channel: channel, address: address, action: action, contract: text("contract"), target: text("target"),
-            reason: reason, outcome: outcome)
+            reason: reason, outcome: outcome, id: text("id"))
     }
 }

@@ -95,6 +95,24 @@ package struct OperatorActions: Sendable {
         }
     }
 
+    /// The contract's current 認証キー, for an operator who must read it out (`show --reveal-key`): the
+    /// reveal is in the history and the audit log before the key is handed back; the key itself is in
+    /// neither. Takes no lock (it changes nothing but appends to the history), so it works during a run.
+    package func revealKey(_ number: String, reason: String) throws(OperatorActionError) -> String {
+        let lines = try act("reveal-key", contract: number, reason: reason) { (request: OperatorRequest) throws(OperatorActionError) -> [String] in
+            try requireContract(number)
+            let folder = ContractFolder(path: spool.contractFolder(number))
+            do {
+                let key = String(decoding: try PosixFS.read(folder.key), as: UTF8.self).trimmingSuffix { $0 == "\n" }
+                try PosixFS.appendLine("\(JST.iso8601(epochSeconds: now())) key revealed to \(request.phrase)", to: folder.history)
+                return [String(key)]
+            } catch {
+                throw .failed(error)
+            }
+        }
+        return lines.joined()
+    }
+
     // MARK: - The steps every action shares
 
     /// The reason recorded when the command line gave none, so that scripts from before reasons keep working.
@@ -116,39 +134,53 @@ package struct OperatorActions: Sendable {
         return nil
     }
 
-    /// Runs one action: the reason checked, the body run, and the attempt audited whatever happened.
+    /// Runs one action: the reason checked, a `started` line written (no line, no action), the body
+    /// run, and its outcome written under the same id whatever happened.
     private func act(
         _ action: String, contract: String?, target: String? = nil, reason: String,
         _ body: (OperatorRequest) throws(OperatorActionError) -> [String]
     ) throws(OperatorActionError) -> [String] {
-        var audited = Self.auditedReason(reason)
-        let result: Result<[String], OperatorActionError>
-        if let problem = Self.reasonProblem(reason) {
-            result = .failure(.refused(problem))
-        } else if let number = contract, holdsKey(reason, of: number) {
-            audited = "(withheld: it held the contract's 認証キー)"
-            result = .failure(.refused("the reason holds this contract's 認証キー; a key is never written down: give the reason without it"))
-        } else {
-            do throws(OperatorActionError) {
-                result = .success(try body(OperatorRequest(actor: actor, reason: reason)))
+        // Bounded fields keep each line a few KiB, one write(2) however hostile the input.
+        func entry(_ reason: String, _ outcome: String, id: String?) -> AuditEntry {
+            AuditEntry(
+                epochSeconds: now(), actor: actor, action: action, contract: contract.map { String($0.prefix(64)) },
+                target: target.map { String($0.prefix(300)) }, reason: reason, outcome: String(outcome.prefix(1000)), id: id)
+        }
+        func write(_ line: AuditEntry, after outcome: String) throws(OperatorActionError) {
+            do {
+                try AuditLog(spool: spool).append(line)
             } catch {
-                result = .failure(error)
+                throw .failed(AuditFailure(action: action, outcome: outcome, path: spool.auditLog, error: error))
             }
+        }
+        var refusal: (problem: String, audited: String)?
+        if let problem = Self.reasonProblem(reason) {
+            refusal = (problem, Self.auditedReason(reason))
+        } else if let number = contract, holdsKey(reason, of: number) {
+            refusal = (
+                "the reason holds this contract's 認証キー; a key is never written down: give the reason without it",
+                "(withheld: it held the contract's 認証キー)"
+            )
+        }
+        if let refusal {
+            let error = OperatorActionError.refused(refusal.problem)
+            try write(entry(refusal.audited, error.outcome, id: nil), after: error.outcome)
+            throw error
+        }
+        let id = AuditEntry.newID()
+        try write(entry(reason, AuditEntry.started, id: id), after: "not started, nothing was changed")
+        let result: Result<[String], OperatorActionError>
+        do throws(OperatorActionError) {
+            result = .success(try body(OperatorRequest(actor: actor, reason: reason)))
+        } catch {
+            result = .failure(error)
         }
         let outcome: String
         switch result {
         case .success: outcome = AuditEntry.done
         case .failure(let error): outcome = error.outcome
         }
-        // Bounded fields keep each line a few KiB, one write(2) however hostile the input.
-        let entry = AuditEntry(
-            epochSeconds: now(), actor: actor, action: action, contract: contract.map { String($0.prefix(64)) }, target: target.map { String($0.prefix(300)) },
-            reason: audited, outcome: String(outcome.prefix(1000)))
-        do {
-            try AuditLog(spool: spool).append(entry)
-        } catch {
-            throw .failed(AuditFailure(action: action, outcome: outcome, path: spool.auditLog, error: error))
-        }
+        try write(entry(reason, outcome, id: id), after: outcome)
         return try result.get()
     }
 
