@@ -18,10 +18,10 @@ import subprocess
 
 import pytest
 
-from conftest import BIN, ROOT
+from conftest import BIN, ROOT, sample_record
 
 SCRIPTS = os.path.join(ROOT, "scripts")
-COVERED = {"bench", "bench-viewer", "bounce-corpus", "build-release", "compare-documents", "demo", "fuzz", "install",
+COVERED = {"bench", "bench-viewer", "bounce-corpus", "build-release", "compare-documents", "deflate-levels", "demo", "fuzz", "install",
            "package", "sample-records", "setup", "test"}
 
 
@@ -158,6 +158,25 @@ def test_compare_documents(tmp_path):
     assert re.search(r"DIFFERS \S*R07-4621-000123/documents/receipt.pdf: pages 2 → 1", result.stdout), result.stdout
     assert re.search(r"DIFFERS \S*R07-4621-000123/documents/certificate.pdf: text differs; page 1: \d+ pixels differ", result.stdout), result.stdout
     assert "12 documents compared (text and pixels at 70 dpi), 2 differ" in result.stdout
+
+
+def test_deflate_levels(workspace):
+    ws = workspace
+    ws.drop("a.json", sample_record())
+    ws.drop("b.json", sample_record("R07-4621-000124"))
+    assert ws.run("run").returncode == 0
+    out = script("deflate-levels", ws.spool, "--levels", "0,1,6", "--repeat", "1").stdout
+    head = re.search(r"2 contracts, (\d+) documents, (\d+) Flate streams, ([\d.]+) KiB inflated", out)
+    assert head and int(head.group(1)) >= 6 and int(head.group(2)) > int(head.group(1)), out
+    rows = {int(m.group(1)): (float(m.group(2)), float(m.group(3))) for m in re.finditer(r"^\s+(\d)\s+([\d.]+)\s+([\d.]+)", out, re.M)}
+    assert set(rows) == {0, 1, 6}, out
+    # Level 0 stores: as large as the inflated streams (plus zlib's framing); 6 is smaller than 1.
+    assert rows[0][1] >= float(head.group(3)) > rows[1][1] >= rows[6][1], out
+    assert "(zlib's default: what cairo uses)" in out
+    wrong = script("deflate-levels", ws.spool, "--levels", "11", check=False)
+    assert wrong.returncode == 1 and "levels 0 to 9" in wrong.stderr
+    empty = script("deflate-levels", ws.path, check=False)
+    assert empty.returncode == 1 and "no issued documents" in empty.stderr
 
 
 def test_install_and_package_check_their_arguments():
