@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 
+@testable import Model
 @testable import Operations
 @testable import Store
 @testable import Support
@@ -135,6 +136,22 @@ import Testing
             #expect(!log.contains(key) && !log.contains(key.replacingOccurrences(of: "-", with: "")))
         }
         #expect(try Self.audit(t).map(\.outcome).map { $0.prefix(8) } == ["refused:", "done"])
+        // The old key, now revoked, and any other key-shaped text are refused alike: the refusal does not
+        // say whether a guess was this contract's key.
+        let other = AuthenticationKey.generate().grouped
+        var messages: [String] = []
+        for reason in ["旧キー \(old) の問い合わせ", "キー \(other) の問い合わせ"] {
+            do {
+                _ = try Self.actions(t).retry(Self.number, reason: reason)
+                Issue.record("a key-shaped reason was accepted")
+            } catch {
+                guard case .refused(let message) = error else { throw error }
+                messages.append(message)
+            }
+        }
+        #expect(messages.count == 2 && messages[0] == messages[1])
+        let after = String(decoding: try PosixFS.read(t.spool.auditLog), as: UTF8.self) + (try Self.history(t))
+        #expect(!after.contains(old) && !after.contains(other))
         #expect(try Self.history(t).contains("key reissued by 山田 via desk from 10.0.0.5, reason: 紛失"))
     }
 

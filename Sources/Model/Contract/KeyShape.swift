@@ -1,3 +1,5 @@
+import Foundation
+
 /// The shape of a 認証キー, owned here so that every reader of a contract number can refuse text that
 /// is a key: a clerk who swaps the two form fields must never see the key logged or used as a name.
 package enum KeyShape {
@@ -18,6 +20,28 @@ package enum KeyShape {
         }
         return count == symbolCount
     }
+
+    /// True when the text holds something shaped like a key anywhere in it: 20 or more symbols of the
+    /// key's alphabet in a row, read after NFKC (full-width letters and digits as an IME gives them) and
+    /// ignoring case, where spaces and punctuation may stand between groups of four (`7KQ4-MZ2D-H9XP-3TRA-W8FE`,
+    /// `7kq4 mz2d h9xp 3tra w8fe`, `7KQ4 / MZ2D / …`, `7KQ4MZ2DH9XP3TRAW8FE`). Any such text counts, whichever contract's
+    /// key it is or whether it is one at all, so the answer tells nothing about a guess. Ordinary words
+    /// rarely qualify: the alphabet has no I, L or O, and a space inside a group ends the run.
+    package static func containsKey(_ text: String) -> Bool {
+        var run = 0
+        for scalar in text.precomposedStringWithCompatibilityMapping.uppercased().unicodeScalars {
+            if scalar.isASCII, alphabet.contains(Character(scalar)) {
+                run += 1
+                if run >= symbolCount { return true }
+            } else if !(Self.groupSeparators.contains(scalar) && run > 0 && run % groupSize == 0) {
+                run = 0
+            }
+        }
+        return false
+    }
+
+    /// What may stand between two groups of four in a key someone wrote down.
+    private static let groupSeparators: Set<Unicode.Scalar> = [" ", "-", "_", ".", "/", ",", ":", ";", "|", "\t"]
 
     /// True when the text is a key or within one edit of one — a symbol added, dropped or replaced
     /// (by any character, a look-alike such as 0 or 1 included), case, dashes and spaces ignored:

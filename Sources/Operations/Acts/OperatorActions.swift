@@ -156,10 +156,10 @@ package struct OperatorActions: Sendable {
         var refusal: (problem: String, audited: String)?
         if let problem = Self.reasonProblem(reason) {
             refusal = (problem, Self.auditedReason(reason))
-        } else if let number = contract, holdsKey(reason, of: number) {
+        } else if KeyShape.containsKey(reason) || contract.map({ holdsKey(reason, of: $0) }) == true {
             refusal = (
-                "the reason holds this contract's 認証キー; a key is never written down: give the reason without it",
-                "(withheld: it held the contract's 認証キー)"
+                "the reason holds what looks like a 認証キー (20 letters and digits such as 7KQ4-MZ2D-…); a key is never written down: give the reason without it",
+                "(withheld: it held what looks like a 認証キー)"
             )
         }
         if let refusal {
@@ -189,7 +189,8 @@ package struct OperatorActions: Sendable {
         reason.count > reasonLimit ? String(reason.prefix(reasonLimit)) + "…(\(reason.count) characters)" : reason
     }
 
-    /// Whether the text holds the contract's current 認証キー (with or without its hyphens).
+    /// Whether the text holds the contract's current 認証キー (with or without its hyphens), also inside
+    /// a longer run of letters and digits that `KeyShape.containsKey` would not single out.
     private func holdsKey(_ text: String, of number: String) -> Bool {
         guard let folder = spool.issuedContract(number), let bytes = try? PosixFS.read(folder.key) else { return false }
         // NFKC first: a key typed in full-width letters and digits (as an IME gives them) is the same key.
